@@ -1,0 +1,5 @@
+//! The containers of consensus spec v0.12.3, phase 0 and phase 1, one per file.
+
+mod basic;
+
+pub use basic::*;

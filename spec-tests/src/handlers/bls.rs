@@ -1,0 +1,6 @@
+//! The `bls` runner.
+
+use crate::Handler;
+
+/// The handlers of this runner.
+pub static HANDLERS: &[Handler] = &[];

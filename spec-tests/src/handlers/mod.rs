@@ -1,0 +1,57 @@
+//! The registered handlers, one module per runner.
+
+pub mod bls;
+pub mod shuffling;
+pub mod ssz_generic;
+pub mod ssz_static;
+
+use crate::Handler;
+
+/// Every handler this runner knows.
+pub fn all() -> impl Iterator<Item = &'static Handler> {
+    [
+        bls::HANDLERS,
+        ssz_generic::HANDLERS,
+        shuffling::HANDLERS,
+        ssz_static::HANDLERS,
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// The runners (`<preset>/<fork>/<runner>`) that have a test function in `tests/vectors.rs`.
+pub const RUNNERS: &[(&str, &str, &str)] = &[
+    ("general", "phase0", "bls"),
+    ("general", "phase0", "ssz_generic"),
+    ("minimal", "phase0", "shuffling"),
+    ("minimal", "phase1", "ssz_static"),
+];
+
+/// Runner directories whose consensus code does not exist yet. Their cases are counted and
+/// reported as skipped with this reason; they are not silently passed over.
+pub const PENDING: &[(&str, &str, &str, &str)] = &[
+    (
+        "minimal",
+        "phase1",
+        "operations",
+        "the beacon state transition is not built yet",
+    ),
+    (
+        "minimal",
+        "phase1",
+        "epoch_processing",
+        "the beacon state transition is not built yet",
+    ),
+    (
+        "minimal",
+        "phase1",
+        "rewards",
+        "the beacon state transition is not built yet",
+    ),
+    (
+        "minimal",
+        "phase1",
+        "sanity",
+        "the beacon state transition is not built yet",
+    ),
+];

@@ -1,0 +1,6 @@
+//! The `shuffling` runner.
+
+use crate::Handler;
+
+/// The handlers of this runner.
+pub static HANDLERS: &[Handler] = &[];
