@@ -500,7 +500,10 @@ impl ChainConfig {
         if self.epochs_per_eth1_voting_period == 0 {
             return inconsistent("EPOCHS_PER_ETH1_VOTING_PERIOD must be at least 1");
         }
-        if !self.slots_per_historical_root.is_multiple_of(self.slots_per_epoch) {
+        if !self
+            .slots_per_historical_root
+            .is_multiple_of(self.slots_per_epoch)
+        {
             return inconsistent("SLOTS_PER_HISTORICAL_ROOT must be a multiple of SLOTS_PER_EPOCH");
         }
         if self.initial_active_shards == 0 || self.initial_active_shards > self.max_shards {
@@ -527,7 +530,9 @@ impl ChainConfig {
             return inconsistent("MIN_SEED_LOOKAHEAD must not exceed MAX_SEED_LOOKAHEAD");
         }
         if self.effective_balance_increment == 0
-            || !self.max_effective_balance.is_multiple_of(self.effective_balance_increment)
+            || !self
+                .max_effective_balance
+                .is_multiple_of(self.effective_balance_increment)
         {
             return inconsistent(
                 "MAX_EFFECTIVE_BALANCE must be a positive multiple of EFFECTIVE_BALANCE_INCREMENT",
