@@ -10,8 +10,18 @@
 pub mod handlers;
 
 use std::collections::BTreeSet;
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::path::{Path, PathBuf};
+
+/// Prints a line of the runner's report straight to standard error, past the test harness's
+/// output capture, so that the counts show in every run and not only with `--nocapture`.
+#[macro_export]
+macro_rules! report {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
 
 /// The environment variable naming the vectors' root directory.
 pub const VECTORS_ENV: &str = "SHARDNET_SPEC_TESTS";
@@ -180,7 +190,7 @@ pub fn vectors_root() -> Option<PathBuf> {
         Some(dir) if dir.is_dir() => Some(dir),
         Some(dir) => {
             assert!(!in_ci, "{VECTORS_ENV}={} is not a directory", dir.display());
-            eprintln!(
+            report!(
                 "spec vectors skipped: {VECTORS_ENV}={} is not a directory",
                 dir.display()
             );
@@ -191,7 +201,7 @@ pub fn vectors_root() -> Option<PathBuf> {
                 !in_ci,
                 "{VECTORS_ENV} is not set in CI: the spec vectors must run"
             );
-            eprintln!(
+            report!(
                 "spec vectors skipped: set {VECTORS_ENV} to a copy of consensus-spec-tests v0.12.3 \
                  (`npm pack @chainsafe/eth2-spec-tests@0.12.3` carries it)"
             );
@@ -264,9 +274,11 @@ pub fn run_runner(preset: &str, fork: &str, runner: &str) {
         .filter(|h| h.preset == preset && h.fork == fork && h.runner == runner)
         .collect();
     let mut problems = Vec::new();
+    // One write per runner, so that runners running in parallel do not interleave their tables.
+    let mut out = String::new();
     if !root.join(&runner_dir).is_dir() {
         // The shared copy may leave runners out; that is reported, not failed.
-        println!(
+        report!(
             "{}: not present in {}",
             runner_dir.display(),
             root.display()
@@ -288,7 +300,8 @@ pub fn run_runner(preset: &str, fork: &str, runner: &str) {
     let (mut passed, mut failed, mut skipped) = (0, 0, 0);
     for handler in registered.iter().filter(|h| on_disk.contains(h.handler)) {
         let report = run_handler(&root, handler);
-        println!(
+        let _ = writeln!(
+            out,
             "{:<64} {:>5} passed {:>4} failed {:>4} skipped",
             report.name,
             report.passed,
@@ -296,10 +309,10 @@ pub fn run_runner(preset: &str, fork: &str, runner: &str) {
             report.skipped.len()
         );
         for (case, reason) in &report.skipped {
-            println!("    skipped {case}: {reason}");
+            let _ = writeln!(out, "    skipped {case}: {reason}");
         }
         for (case, error) in &report.failed {
-            println!("    FAILED {case}: {error}");
+            let _ = writeln!(out, "    FAILED {case}: {error}");
             problems.push(format!("{}/{case}: {error}", report.name));
         }
         if report.passed + report.failed.len() + report.skipped.len() == 0 {
@@ -309,10 +322,12 @@ pub fn run_runner(preset: &str, fork: &str, runner: &str) {
         failed += report.failed.len();
         skipped += report.skipped.len();
     }
-    println!(
+    let _ = writeln!(
+        out,
         "{}: {passed} passed, {failed} failed, {skipped} skipped",
         runner_dir.display()
     );
+    report!("{}", out.trim_end());
     assert!(
         problems.is_empty(),
         "{} problem(s):\n{}",

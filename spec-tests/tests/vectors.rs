@@ -22,7 +22,7 @@ fn every_runner_directory_has_a_test() {
         {
             Some((_, _, _, reason)) => {
                 for (handler, cases) in count_cases(&root.join(&p).join(&f).join(&r)) {
-                    println!("{p}/{f}/{r}/{handler}: {cases} skipped: {reason}");
+                    spec_tests::report!("{p}/{f}/{r}/{handler}: {cases} skipped: {reason}");
                 }
             }
             None => missing.push(format!("{p}/{f}/{r}")),
