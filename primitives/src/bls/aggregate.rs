@@ -6,8 +6,8 @@ use super::{BlsError, PublicKey, Signature};
 
 /// A sum of signatures under construction.
 ///
-/// Signatures are added without a subgroup check: the sum is checked when it is verified, which
-/// catches a bad summand as surely and costs one check instead of one per signature.
+/// Signatures are added without a subgroup check, as the spec's `Aggregate` does: the sum is
+/// checked once, when it is verified, not each summand.
 #[derive(Clone, Copy, Debug)]
 pub struct AggregateSignature(min_pk::AggregateSignature);
 

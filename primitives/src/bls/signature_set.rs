@@ -59,6 +59,10 @@ impl<'a> SignatureSet<'a> {
     }
 
     fn aggregate_key(&self) -> Option<min_pk::PublicKey> {
+        // One key needs no sum, and so no projective-to-affine inversion.
+        if let [key] = self.signing_keys.as_slice() {
+            return Some(*key.as_blst());
+        }
         let keys: Vec<&PublicKey> = self.signing_keys.iter().map(AsRef::as_ref).collect();
         AggregatePublicKey::aggregate(&keys)
             .ok()
