@@ -53,10 +53,7 @@ where
                 hash
             }
         };
-        let random_byte = hash
-            .get(usize::from((i & 31) as u8))
-            .copied()
-            .map_or(0, u64::from);
+        let random_byte = hash.get((i & 31) as usize).copied().map_or(0, u64::from);
 
         let effective_balance = effective_balance_of(candidate)
             .ok_or(ShuffleError::UnknownValidator { index: candidate })?;
