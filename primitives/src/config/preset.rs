@@ -75,7 +75,8 @@ pub trait EthSpec:
     type MaxEarlyDerivedSecretReveals: Length;
     /// `MAX_CUSTODY_CHUNK_CHALLENGES`.
     type MaxCustodyChunkChallenges: Length;
-    /// `MAX_CUSTODY_CHUNK_CHALLENGE_RESP`.
+    /// `MAX_CUSTODY_CHUNK_CHALLENGE_RESP`, the preset value. `BeaconBlockBody` does not use it:
+    /// its limit is [`crate::types::MaxCustodyChunkChallengeResponses`] (see there why).
     type MaxCustodyChunkChallengeResponses: Length;
     /// `MAX_CUSTODY_SLASHINGS`.
     type MaxCustodySlashings: Length;

@@ -8,8 +8,9 @@ use tree_hash_derive::TreeHash;
 use crate::EthSpec;
 use crate::types::{
     Attestation, AttesterSlashing, Bytes32, CustodyChunkChallenge, CustodyChunkResponse,
-    CustodyKeyReveal, Deposit, EarlyDerivedSecretReveal, Eth1Data, ProposerSlashing,
-    ShardTransition, SignatureBytes, SignedCustodySlashing, SignedVoluntaryExit,
+    CustodyKeyReveal, Deposit, EarlyDerivedSecretReveal, Eth1Data,
+    MaxCustodyChunkChallengeResponses, ProposerSlashing, ShardTransition, SignatureBytes,
+    SignedCustodySlashing, SignedVoluntaryExit,
 };
 
 /// `BeaconBlockBody`: the operations of a beacon block, with phase 1's custody, shard and light client parts.
@@ -38,7 +39,7 @@ pub struct BeaconBlockBody<E: EthSpec> {
     pub chunk_challenges: VariableList<CustodyChunkChallenge<E>, E::MaxCustodyChunkChallenges>,
     /// Responses to custody chunk challenges.
     pub chunk_challenge_responses:
-        VariableList<CustodyChunkResponse<E>, E::MaxCustodyChunkChallengeResponses>,
+        VariableList<CustodyChunkResponse<E>, MaxCustodyChunkChallengeResponses>,
     /// Custody key reveals.
     pub custody_key_reveals: VariableList<CustodyKeyReveal, E::MaxCustodyKeyReveals>,
     /// Early derived secret reveals.

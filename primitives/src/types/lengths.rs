@@ -14,3 +14,10 @@ pub type BeaconChainRootInShardBlockHeaderDepth = U4;
 
 /// `DEPOSIT_CONTRACT_TREE_DEPTH`.
 pub const DEPOSIT_CONTRACT_TREE_DEPTH: u64 = 32;
+
+/// `MAX_CUSTODY_CHUNK_CHALLENGE_RESPONSES`, the limit of `BeaconBlockBody.chunk_challenge_responses`.
+///
+/// Not the preset's `MAX_CUSTODY_CHUNK_CHALLENGE_RESP` (8 in `minimal`): the spec's container names
+/// the constant of the custody game document, which no preset file overrides, so the limit is
+/// 16 under every preset (the `ssz_static` vectors are built that way).
+pub type MaxCustodyChunkChallengeResponses = typenum::U16;
