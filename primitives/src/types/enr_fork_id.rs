@@ -6,7 +6,7 @@ use tree_hash_derive::TreeHash;
 
 use crate::types::{Epoch, ForkDigest, Version};
 
-/// `ENRForkID`: the `ENRForkID` in a node record's `eth2` field.
+/// `ENRForkID`: the fork identity that a node record carries in its `eth2` field.
 #[derive(
     Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, Encode, Decode, TreeHash,
 )]

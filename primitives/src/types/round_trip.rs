@@ -331,3 +331,27 @@ round_trip_tests! {
     phase0_aggregate_and_proof: phase0::AggregateAndProof<MinimalEthSpec>,
     phase0_signed_aggregate_and_proof: phase0::SignedAggregateAndProof<MinimalEthSpec>,
 }
+
+#[test]
+fn json_follows_the_beacon_api() {
+    let fork = Fork {
+        previous_version: [0, 0, 0, 1],
+        current_version: [0, 0, 0, 2],
+        epoch: 18_446_744_073_709_551_615,
+    };
+    assert_eq!(
+        serde_json::to_string(&fork).unwrap(),
+        r#"{"previous_version":"0x00000001","current_version":"0x00000002","epoch":"18446744073709551615"}"#
+    );
+    let mut attestation = Attestation::<MinimalEthSpec>::sample(3);
+    attestation.aggregation_bits = BitList::with_capacity(3).unwrap();
+    attestation.aggregation_bits.set(1, true).unwrap();
+    let json = serde_json::to_value(&attestation).unwrap();
+    // Bitlist: the SSZ bytes, with the length bit, in hex.
+    assert_eq!(json["aggregation_bits"], "0x0a");
+    assert_eq!(json["data"]["slot"], attestation.data.slot.to_string());
+    assert_eq!(
+        json["signature"],
+        format!("0x{}", hex::encode(attestation.signature.0))
+    );
+}
