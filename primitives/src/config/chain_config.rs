@@ -758,6 +758,12 @@ mod tests {
             c.max_early_derived_secret_reveals * c.slots_per_epoch,
             E::MaxExposedDerivedSecretsPerEpoch::to_u64()
         );
+        // PERIOD_COMMITTEE_ROOT_IN_BEACON_STATE_DEPTH (5) + log_2(MAX_SHARDS).
+        assert!(c.max_shards.is_power_of_two());
+        assert_eq!(
+            5 + u64::from(c.max_shards.trailing_zeros()),
+            E::LightClientCommitteeBranchLength::to_u64()
+        );
     }
 
     #[test]

@@ -4,8 +4,8 @@ use std::fmt::Debug;
 use std::hash::Hash;
 
 use typenum::{
-    U1, U2, U4, U8, U9, U12, U16, U32, U64, U128, U256, U1024, U2048, U4096, U8192, U32768, U65536,
-    U1048576, U16777216, U1099511627776, Unsigned,
+    U1, U2, U4, U8, U9, U12, U15, U16, U32, U64, U128, U256, U1024, U2048, U4096, U8192, U32768,
+    U65536, U1048576, U16777216, U1099511627776, Unsigned,
 };
 
 use super::PresetName;
@@ -75,7 +75,8 @@ pub trait EthSpec:
     type MaxEarlyDerivedSecretReveals: Length;
     /// `MAX_CUSTODY_CHUNK_CHALLENGES`.
     type MaxCustodyChunkChallenges: Length;
-    /// `MAX_CUSTODY_CHUNK_CHALLENGE_RESP`.
+    /// `MAX_CUSTODY_CHUNK_CHALLENGE_RESP`, the preset value. `BeaconBlockBody` does not use it:
+    /// its limit is [`crate::types::MaxCustodyChunkChallengeResponses`] (see there why).
     type MaxCustodyChunkChallengeResponses: Length;
     /// `MAX_CUSTODY_SLASHINGS`.
     type MaxCustodySlashings: Length;
@@ -89,6 +90,10 @@ pub trait EthSpec:
     type EarlyDerivedSecretPenaltyMaxFutureEpochs: Length;
     /// `MAX_EARLY_DERIVED_SECRET_REVEALS * SLOTS_PER_EPOCH`.
     type MaxExposedDerivedSecretsPerEpoch: Length;
+    /// `PERIOD_COMMITTEE_ROOT_IN_BEACON_STATE_DEPTH + log_2(MAX_SHARDS)`: the length of
+    /// `LightClientUpdate.committee_branch` (the light client spec writes `SHARD_COUNT`, the
+    /// name phase 1 replaced with `MAX_SHARDS`).
+    type LightClientCommitteeBranchLength: Length;
 
     /// The preset's `SLOTS_PER_EPOCH` as a number.
     fn preset_slots_per_epoch() -> u64 {
@@ -130,6 +135,7 @@ impl EthSpec for MinimalEthSpec {
     type CustodyResponseDepthPlusOne = U9;
     type EarlyDerivedSecretPenaltyMaxFutureEpochs = U64;
     type MaxExposedDerivedSecretsPerEpoch = U8;
+    type LightClientCommitteeBranchLength = U8;
 }
 
 /// The spec's `mainnet` preset.
@@ -166,4 +172,5 @@ impl EthSpec for MainnetEthSpec {
     type CustodyResponseDepthPlusOne = U9;
     type EarlyDerivedSecretPenaltyMaxFutureEpochs = U32768;
     type MaxExposedDerivedSecretsPerEpoch = U32;
+    type LightClientCommitteeBranchLength = U15;
 }
