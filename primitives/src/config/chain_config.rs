@@ -29,7 +29,6 @@ pub const TYPE_SHAPING_KEYS: &[&str] = &[
     "MAX_CUSTODY_KEY_REVEALS",
     "MAX_EARLY_DERIVED_SECRET_REVEALS",
     "MAX_CUSTODY_CHUNK_CHALLENGES",
-    "MAX_CUSTODY_CHUNK_CHALLENGE_RESP",
     "MAX_CUSTODY_SLASHINGS",
     "MAX_CUSTODY_CHUNK_CHALLENGE_RECORDS",
     "BYTES_PER_CUSTODY_CHUNK",
@@ -735,10 +734,6 @@ mod tests {
         assert_eq!(
             c.max_custody_chunk_challenges,
             E::MaxCustodyChunkChallenges::to_u64()
-        );
-        assert_eq!(
-            c.max_custody_chunk_challenge_resp,
-            E::MaxCustodyChunkChallengeResponses::to_u64()
         );
         assert_eq!(c.max_custody_slashings, E::MaxCustodySlashings::to_u64());
         assert_eq!(

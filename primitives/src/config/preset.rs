@@ -75,9 +75,6 @@ pub trait EthSpec:
     type MaxEarlyDerivedSecretReveals: Length;
     /// `MAX_CUSTODY_CHUNK_CHALLENGES`.
     type MaxCustodyChunkChallenges: Length;
-    /// `MAX_CUSTODY_CHUNK_CHALLENGE_RESP`, the preset value. `BeaconBlockBody` does not use it:
-    /// its limit is [`crate::types::MaxCustodyChunkChallengeResponses`] (see there why).
-    type MaxCustodyChunkChallengeResponses: Length;
     /// `MAX_CUSTODY_SLASHINGS`.
     type MaxCustodySlashings: Length;
     /// `MAX_CUSTODY_CHUNK_CHALLENGE_RECORDS`.
@@ -128,7 +125,6 @@ impl EthSpec for MinimalEthSpec {
     type MaxCustodyKeyReveals = U256;
     type MaxEarlyDerivedSecretReveals = U1;
     type MaxCustodyChunkChallenges = U2;
-    type MaxCustodyChunkChallengeResponses = U8;
     type MaxCustodySlashings = U1;
     type MaxCustodyChunkChallengeRecords = U1048576;
     type BytesPerCustodyChunk = U4096;
@@ -165,7 +161,6 @@ impl EthSpec for MainnetEthSpec {
     type MaxCustodyKeyReveals = U256;
     type MaxEarlyDerivedSecretReveals = U1;
     type MaxCustodyChunkChallenges = U4;
-    type MaxCustodyChunkChallengeResponses = U16;
     type MaxCustodySlashings = U1;
     type MaxCustodyChunkChallengeRecords = U1048576;
     type BytesPerCustodyChunk = U4096;

@@ -19,5 +19,6 @@ pub const DEPOSIT_CONTRACT_TREE_DEPTH: u64 = 32;
 ///
 /// Not the preset's `MAX_CUSTODY_CHUNK_CHALLENGE_RESP` (8 in `minimal`): the spec's container names
 /// the constant of the custody game document, which no preset file overrides, so the limit is
-/// 16 under every preset (the `ssz_static` vectors are built that way).
+/// 16 under every preset (the `ssz_static` vectors are built that way). The preset key is read
+/// but shapes nothing, so it is an ordinary run-time value of `ChainConfig`.
 pub type MaxCustodyChunkChallengeResponses = typenum::U16;
