@@ -186,28 +186,20 @@ pub fn vectors_root() -> Option<PathBuf> {
     // A relative path is taken from the workspace root, where the README's command runs, not
     // from this crate's directory, where cargo starts the test binary.
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    match std::env::var_os(VECTORS_ENV).map(|dir| workspace.join(dir)) {
-        Some(dir) if dir.is_dir() => Some(dir),
-        Some(dir) => {
-            assert!(!in_ci, "{VECTORS_ENV}={} is not a directory", dir.display());
-            report!(
-                "spec vectors skipped: {VECTORS_ENV}={} is not a directory",
-                dir.display()
-            );
-            None
-        }
-        None => {
-            assert!(
-                !in_ci,
-                "{VECTORS_ENV} is not set in CI: the spec vectors must run"
-            );
-            report!(
-                "spec vectors skipped: set {VECTORS_ENV} to a copy of consensus-spec-tests v0.12.3 \
-                 (`npm pack @chainsafe/eth2-spec-tests@0.12.3` carries it)"
-            );
-            None
-        }
-    }
+    let problem = match std::env::var_os(VECTORS_ENV).map(|dir| workspace.join(dir)) {
+        Some(dir) if dir.is_dir() => return Some(dir),
+        Some(dir) => format!("{VECTORS_ENV}={} is not a directory", dir.display()),
+        None => format!("{VECTORS_ENV} is not set"),
+    };
+    assert!(!in_ci, "{problem}: in CI the spec vectors must run");
+    static SAID: std::sync::Once = std::sync::Once::new();
+    SAID.call_once(|| {
+        report!(
+            "spec vectors skipped ({problem}): point {VECTORS_ENV} at consensus-spec-tests v0.12.3 \
+             (`npm pack @chainsafe/eth2-spec-tests@0.12.3` carries them)"
+        );
+    });
+    None
 }
 
 fn sorted_subdirs(dir: &Path) -> Vec<PathBuf> {
