@@ -11,6 +11,7 @@
 )]
 
 pub mod account;
+pub mod execution;
 pub mod home_shard;
 pub mod recovery;
 pub mod signer;
@@ -18,6 +19,11 @@ pub mod state_tree;
 pub mod transaction;
 
 pub use account::{Account, AccountProof, AccountRecord, AccountState, verify_account_proof};
+pub use execution::{
+    ContextError, CrossShardTransfer, ExecutionContext, ExecutionError, ExecutionOutcome,
+    StateJournal, TransferEffect, TransferInvalid, apply_transfer, execute_block,
+    execute_transactions,
+};
 pub use home_shard::{HomeShardError, home_shard};
 pub use recovery::{
     RecoveryError, SenderCache, SenderRecoveryFailed, recover_sender, recover_senders,
