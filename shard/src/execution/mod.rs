@@ -1,0 +1,664 @@
+//! Execution of a shard block's transfers against the shard's account state.
+//!
+//! Every transaction of a block must be valid, or the block is: the first invalid one is
+//! reported with its index and reason and the state is left as it was (changes go to a
+//! [`StateJournal`] and are committed only when the whole block has run).
+//!
+//! Fees: a transfer uses its intrinsic gas and pays it at its effective gas price (legacy: its
+//! gas price; EIP-1559: `min(max_fee, shard gas price + priority fee)`). The whole fee is
+//! **burned**: shard proposers are rewarded by the beacon chain, not by fees, so no account is
+//! credited and the outcome reports the amount in `burned`. A transfer to an address whose
+//! home shard is another shard debits the sender here and emits a [`CrossShardTransfer`]; the
+//! destination shard credits it later. Supply is therefore accounted for exactly:
+//! balances before = balances after + burned + value of the emitted cross-shard transfers.
+
+mod context;
+mod journal;
+
+pub use context::{ContextError, ExecutionContext};
+pub use journal::StateJournal;
+
+use alloy_primitives::{Address, B256, U256};
+
+use crate::account::AccountState;
+use crate::home_shard::{HomeShardError, home_shard};
+use crate::recovery::{SenderCache, SenderRecoveryFailed, recover_senders};
+use crate::state_tree::StateTreeError;
+use crate::transaction::{ShardTransaction, TransactionError, shard_chain_id};
+
+/// Value leaving this shard for an account of another shard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CrossShardTransfer {
+    /// The sender on the source shard.
+    pub from: Address,
+    /// The recipient, whose home is the destination shard.
+    pub to: Address,
+    /// The value debited here and to be credited there, in wei.
+    pub value: U256,
+    /// The shard that executed the transfer.
+    pub source_shard: u64,
+    /// The recipient's home shard.
+    pub dest_shard: u64,
+    /// The hash of the transaction that sent it.
+    pub tx_hash: B256,
+}
+
+/// Why a transfer cannot be applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransferInvalid {
+    /// The transaction is signed for another chain id.
+    #[error("chain id {got}, the shard's is {expected}")]
+    WrongChainId {
+        /// The shard's chain id.
+        expected: u64,
+        /// The transaction's chain id.
+        got: u64,
+    },
+    /// The transaction's fee cap is below the shard's gas price.
+    #[error("max fee per gas {max_fee} below the shard gas price {gas_price}")]
+    FeeBelowGasPrice {
+        /// The transaction's gas price or max fee per gas.
+        max_fee: u128,
+        /// The shard's gas price.
+        gas_price: u64,
+    },
+    /// The nonce is not the sender's next nonce.
+    #[error("nonce {got}, the sender's next nonce is {expected}")]
+    NonceMismatch {
+        /// The sender's account nonce.
+        expected: u64,
+        /// The transaction's nonce.
+        got: u64,
+    },
+    /// The sender cannot pay `value + gas_limit * max_fee`.
+    #[error("balance {available} below the maximum cost {needed}")]
+    InsufficientBalance {
+        /// The maximum cost.
+        needed: U256,
+        /// The sender's balance.
+        available: U256,
+    },
+    /// The sender's nonce is at `u64::MAX` (EIP-2681).
+    #[error("sender nonce overflow")]
+    NonceOverflow,
+    /// The recipient's balance would overflow.
+    #[error("recipient balance overflow")]
+    BalanceOverflow,
+    /// The execution context has no shards.
+    #[error(transparent)]
+    HomeShard(#[from] HomeShardError),
+    /// The execution context's chain id overflows.
+    #[error(transparent)]
+    ChainId(#[from] TransactionError),
+}
+
+impl TransferInvalid {
+    /// Whether the fault is the transaction's (and so of whoever proposed it).
+    pub fn is_bad_data(&self) -> bool {
+        match self {
+            Self::HomeShard(err) => err.is_bad_data(),
+            Self::ChainId(err) => err.is_bad_data(),
+            _ => true,
+        }
+    }
+}
+
+/// Why a block's transactions cannot be executed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExecutionError {
+    /// A transaction is invalid; so is the block.
+    #[error("transaction {index} invalid: {reason}")]
+    TransactionInvalid {
+        /// Its position in the block.
+        index: usize,
+        /// Why.
+        reason: TransferInvalid,
+    },
+    /// A transaction's sender cannot be recovered.
+    #[error(transparent)]
+    SenderRecovery(#[from] SenderRecoveryFailed),
+    /// The caller passed a different number of senders than transactions.
+    #[error("{senders} senders for {txs} transactions")]
+    SenderCountMismatch {
+        /// The number of transactions.
+        txs: usize,
+        /// The number of senders.
+        senders: usize,
+    },
+    /// The block's gas or burned fees overflow.
+    #[error("block gas or fee total overflows")]
+    TotalOverflow,
+    /// The state cannot take the block's new accounts.
+    #[error(transparent)]
+    State(#[from] StateTreeError),
+}
+
+impl ExecutionError {
+    /// Whether the fault lies in the block's content rather than in the caller.
+    pub fn is_bad_data(&self) -> bool {
+        match self {
+            Self::TransactionInvalid { reason, .. } => reason.is_bad_data(),
+            Self::SenderRecovery(err) => err.is_bad_data(),
+            Self::TotalOverflow => true,
+            Self::SenderCountMismatch { .. } => false,
+            Self::State(err) => err.is_bad_data(),
+        }
+    }
+}
+
+/// What one applied transfer did beyond the state change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TransferEffect {
+    /// Gas used (the intrinsic gas).
+    pub gas_used: u64,
+    /// Fee burned, in wei.
+    pub burned: U256,
+    /// The value sent to another shard, if the recipient lives there.
+    pub cross_shard: Option<CrossShardTransfer>,
+}
+
+/// What a block's execution produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecutionOutcome {
+    /// The state root after the block.
+    pub state_root: B256,
+    /// Total gas used.
+    pub gas_used: u64,
+    /// Total fees burned, in wei.
+    pub burned: U256,
+    /// Transfers to other shards, in transaction order.
+    pub cross_shard_transfers: Vec<CrossShardTransfer>,
+}
+
+/// Applies one transfer from `sender` to the journal, or says why it is invalid (the journal
+/// is then unchanged).
+pub fn apply_transfer(
+    journal: &mut StateJournal<'_>,
+    tx: &ShardTransaction,
+    sender: Address,
+    context: &ExecutionContext,
+) -> Result<TransferEffect, TransferInvalid> {
+    let expected = shard_chain_id(context.base_chain_id, context.shard)?;
+    if tx.chain_id() != expected {
+        return Err(TransferInvalid::WrongChainId {
+            expected,
+            got: tx.chain_id(),
+        });
+    }
+    let price = tx
+        .effective_gas_price(u128::from(context.gas_price))
+        .ok_or(TransferInvalid::FeeBelowGasPrice {
+            max_fee: tx.max_fee_per_gas(),
+            gas_price: context.gas_price,
+        })?;
+    let mut from = journal.get(&sender);
+    if tx.nonce() != from.nonce {
+        return Err(TransferInvalid::NonceMismatch {
+            expected: from.nonce,
+            got: tx.nonce(),
+        });
+    }
+    let needed = tx.max_cost();
+    if from.balance < needed {
+        return Err(TransferInvalid::InsufficientBalance {
+            needed,
+            available: from.balance,
+        });
+    }
+    // fee <= gas_limit * max_fee, so the debit below cannot underflow once max_cost is covered.
+    let gas_used = tx.intrinsic_gas();
+    let burned = U256::from(gas_used).saturating_mul(U256::from(price));
+    let debit = tx.value().saturating_add(burned);
+    from.balance = from
+        .balance
+        .checked_sub(debit)
+        .ok_or(TransferInvalid::InsufficientBalance {
+            needed: debit,
+            available: from.balance,
+        })?;
+    from.nonce = from
+        .nonce
+        .checked_add(1)
+        .ok_or(TransferInvalid::NonceOverflow)?;
+    let dest_shard = home_shard(&tx.to(), context.shard_count)?;
+    // Every check runs before the first write, so an invalid transfer leaves no trace.
+    let cross_shard = if dest_shard != context.shard {
+        journal.set(sender, from);
+        Some(CrossShardTransfer {
+            from: sender,
+            to: tx.to(),
+            value: tx.value(),
+            source_shard: context.shard,
+            dest_shard,
+            tx_hash: tx.hash(),
+        })
+    } else if tx.to() == sender {
+        from.balance = from
+            .balance
+            .checked_add(tx.value())
+            .ok_or(TransferInvalid::BalanceOverflow)?;
+        journal.set(sender, from);
+        None
+    } else {
+        let mut to = journal.get(&tx.to());
+        to.balance = to
+            .balance
+            .checked_add(tx.value())
+            .ok_or(TransferInvalid::BalanceOverflow)?;
+        journal.set(sender, from);
+        journal.set(tx.to(), to);
+        None
+    };
+    Ok(TransferEffect {
+        gas_used,
+        burned,
+        cross_shard,
+    })
+}
+
+/// Executes a block's transactions, sent by `senders`, on `state`. On success the state holds
+/// the block's changes; on any error it is left exactly as it was.
+pub fn execute_transactions(
+    state: &mut AccountState,
+    txs: &[ShardTransaction],
+    senders: &[Address],
+    context: &ExecutionContext,
+) -> Result<ExecutionOutcome, ExecutionError> {
+    if txs.len() != senders.len() {
+        return Err(ExecutionError::SenderCountMismatch {
+            txs: txs.len(),
+            senders: senders.len(),
+        });
+    }
+    let mut journal = StateJournal::new(state);
+    let mut gas_used = 0u64;
+    let mut burned = U256::ZERO;
+    let mut cross_shard_transfers = Vec::new();
+    for (index, (tx, sender)) in txs.iter().zip(senders).enumerate() {
+        let effect = apply_transfer(&mut journal, tx, *sender, context)
+            .map_err(|reason| ExecutionError::TransactionInvalid { index, reason })?;
+        gas_used = gas_used
+            .checked_add(effect.gas_used)
+            .ok_or(ExecutionError::TotalOverflow)?;
+        burned = burned
+            .checked_add(effect.burned)
+            .ok_or(ExecutionError::TotalOverflow)?;
+        cross_shard_transfers.extend(effect.cross_shard);
+    }
+    let changes = journal.into_changes();
+    state.apply(changes)?;
+    Ok(ExecutionOutcome {
+        state_root: state.root(),
+        gas_used,
+        burned,
+        cross_shard_transfers,
+    })
+}
+
+/// Recovers the senders of a block's transactions (in parallel, through `cache`) and executes
+/// them as [`execute_transactions`] does.
+pub fn execute_block(
+    state: &mut AccountState,
+    txs: &[ShardTransaction],
+    cache: &SenderCache,
+    context: &ExecutionContext,
+) -> Result<ExecutionOutcome, ExecutionError> {
+    let senders = recover_senders(txs, cache)?;
+    execute_transactions(state, txs, &senders, context)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::num::NonZeroUsize;
+
+    use primitives::{ChainConfig, PresetName};
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::account::Account;
+    use crate::signer::{TransferRequest, TransferSigner};
+    use crate::transaction::TX_BASE_GAS;
+
+    const BASE_CHAIN_ID: u64 = 1000;
+    const GAS_PRICE: u64 = 10;
+    const FUNDS: u64 = 1_000_000_000;
+
+    fn context() -> ExecutionContext {
+        ExecutionContext {
+            shard: 0,
+            shard_count: 2,
+            base_chain_id: BASE_CHAIN_ID,
+            gas_price: GAS_PRICE,
+        }
+    }
+
+    /// Home shard 0 of 2 (first byte even) and home shard 1 (odd).
+    fn local(i: u8) -> Address {
+        Address::repeat_byte(i * 2)
+    }
+    fn remote(i: u8) -> Address {
+        Address::repeat_byte(i * 2 + 1)
+    }
+
+    fn signers(n: u64) -> Vec<TransferSigner> {
+        (0..n)
+            .map(|i| TransferSigner::from_seed(i).unwrap())
+            .collect()
+    }
+
+    fn funded(signers: &[TransferSigner]) -> AccountState {
+        AccountState::from_accounts(signers.iter().map(|s| {
+            (
+                s.address(),
+                Account {
+                    balance: U256::from(FUNDS),
+                    nonce: 0,
+                },
+            )
+        }))
+        .unwrap()
+    }
+
+    fn request(nonce: u64, to: Address, value: u64) -> TransferRequest {
+        TransferRequest {
+            chain_id: BASE_CHAIN_ID,
+            nonce,
+            to,
+            value: U256::from(value),
+            gas_limit: TX_BASE_GAS,
+            max_fee_per_gas: 20,
+            max_priority_fee_per_gas: 3,
+        }
+    }
+
+    fn decode(bytes: &[u8]) -> ShardTransaction {
+        ShardTransaction::decode(bytes, BASE_CHAIN_ID).unwrap()
+    }
+
+    #[test]
+    fn local_transfer_moves_value_burns_fee_and_bumps_nonce() {
+        let keys = signers(1);
+        let mut state = funded(&keys);
+        let tx = decode(&keys[0].sign_legacy(&request(0, local(1), 500)));
+        let outcome =
+            execute_transactions(&mut state, &[tx], &[keys[0].address()], &context()).unwrap();
+        // Legacy pays its whole gas price (20), all burned.
+        let fee = 20 * TX_BASE_GAS;
+        assert_eq!(outcome.burned, U256::from(fee));
+        assert_eq!(outcome.gas_used, TX_BASE_GAS);
+        assert!(outcome.cross_shard_transfers.is_empty());
+        let sender = state.get(&keys[0].address()).unwrap();
+        assert_eq!(sender.balance, U256::from(FUNDS - 500 - fee));
+        assert_eq!(sender.nonce, 1);
+        assert_eq!(state.get(&local(1)).unwrap().balance, U256::from(500u64));
+        assert_eq!(outcome.state_root, state.root());
+    }
+
+    #[test]
+    fn eip1559_pays_the_shard_price_plus_the_priority_fee_capped_by_max_fee() {
+        let keys = signers(1);
+        let mut state = funded(&keys);
+        let first = decode(&keys[0].sign_eip1559(&request(0, local(1), 1)));
+        let mut capped = request(1, local(1), 1);
+        capped.max_fee_per_gas = 11;
+        let second = decode(&keys[0].sign_eip1559(&capped));
+        let sender = keys[0].address();
+        let outcome =
+            execute_transactions(&mut state, &[first, second], &[sender, sender], &context())
+                .unwrap();
+        // min(20, 10 + 3) = 13, then min(11, 13) = 11.
+        assert_eq!(outcome.burned, U256::from((13 + 11) * TX_BASE_GAS));
+        assert_eq!(state.get(&sender).unwrap().nonce, 2);
+    }
+
+    #[test]
+    fn transfer_to_another_shard_debits_and_emits_instead_of_crediting() {
+        let keys = signers(1);
+        let mut state = funded(&keys);
+        let tx = decode(&keys[0].sign_legacy(&request(0, remote(1), 700)));
+        let hash = tx.hash();
+        let outcome =
+            execute_transactions(&mut state, &[tx], &[keys[0].address()], &context()).unwrap();
+        assert_eq!(
+            outcome.cross_shard_transfers,
+            vec![CrossShardTransfer {
+                from: keys[0].address(),
+                to: remote(1),
+                value: U256::from(700u64),
+                source_shard: 0,
+                dest_shard: 1,
+                tx_hash: hash,
+            }]
+        );
+        assert!(state.get(&remote(1)).is_none());
+        assert_eq!(
+            state.get(&keys[0].address()).unwrap().balance,
+            U256::from(FUNDS - 700 - 20 * TX_BASE_GAS)
+        );
+    }
+
+    #[test]
+    fn transfer_to_oneself_only_costs_the_fee() {
+        let keys = signers(1);
+        let sender = keys[0].address();
+        let context = ExecutionContext {
+            shard_count: 1,
+            ..context()
+        };
+        let mut state = funded(&keys);
+        let tx = decode(&keys[0].sign_legacy(&request(0, sender, 12_345)));
+        execute_transactions(&mut state, &[tx], &[sender], &context).unwrap();
+        assert_eq!(
+            state.get(&sender).unwrap(),
+            Account {
+                balance: U256::from(FUNDS - 20 * TX_BASE_GAS),
+                nonce: 1
+            }
+        );
+    }
+
+    #[test]
+    fn any_invalid_transaction_fails_the_block_and_leaves_the_state() {
+        let keys = signers(2);
+        let good = decode(&keys[0].sign_legacy(&request(0, local(1), 1)));
+        let mut low_fee = request(0, local(1), 1);
+        low_fee.max_fee_per_gas = GAS_PRICE as u128 - 1;
+        let cases: Vec<(ShardTransaction, TransferInvalid)> = vec![
+            (
+                decode(&keys[1].sign_legacy(&request(1, local(1), 1))),
+                TransferInvalid::NonceMismatch {
+                    expected: 0,
+                    got: 1,
+                },
+            ),
+            (
+                decode(&keys[1].sign_legacy(&request(0, local(1), FUNDS))),
+                TransferInvalid::InsufficientBalance {
+                    needed: U256::from(FUNDS + 20 * TX_BASE_GAS),
+                    available: U256::from(FUNDS),
+                },
+            ),
+            (
+                decode(&keys[1].sign_legacy(&low_fee)),
+                TransferInvalid::FeeBelowGasPrice {
+                    max_fee: 9,
+                    gas_price: GAS_PRICE,
+                },
+            ),
+            (
+                decode(&keys[1].sign_eip1559(&low_fee)),
+                TransferInvalid::FeeBelowGasPrice {
+                    max_fee: 9,
+                    gas_price: GAS_PRICE,
+                },
+            ),
+            (
+                ShardTransaction::decode(
+                    &keys[1].sign_legacy(&TransferRequest {
+                        chain_id: BASE_CHAIN_ID + 1,
+                        ..request(0, local(1), 1)
+                    }),
+                    BASE_CHAIN_ID + 1,
+                )
+                .unwrap(),
+                TransferInvalid::WrongChainId {
+                    expected: BASE_CHAIN_ID,
+                    got: BASE_CHAIN_ID + 1,
+                },
+            ),
+        ];
+        for (bad, reason) in cases {
+            let mut state = funded(&keys);
+            let before = state.clone();
+            let senders = [keys[0].address(), keys[1].address()];
+            let err = execute_transactions(&mut state, &[good.clone(), bad], &senders, &context())
+                .unwrap_err();
+            assert_eq!(err, ExecutionError::TransactionInvalid { index: 1, reason });
+            assert!(err.is_bad_data());
+            assert_eq!(state, before);
+        }
+    }
+
+    #[test]
+    fn replayed_transaction_in_one_block_fails_on_its_nonce() {
+        let keys = signers(1);
+        let mut state = funded(&keys);
+        let tx = decode(&keys[0].sign_legacy(&request(0, local(1), 1)));
+        let sender = keys[0].address();
+        let err =
+            execute_transactions(&mut state, &[tx.clone(), tx], &[sender, sender], &context())
+                .unwrap_err();
+        assert!(matches!(
+            err,
+            ExecutionError::TransactionInvalid {
+                index: 1,
+                reason: TransferInvalid::NonceMismatch { .. }
+            }
+        ));
+    }
+
+    #[test]
+    fn execute_block_recovers_senders_through_the_cache() {
+        let keys = signers(3);
+        let mut state = funded(&keys);
+        let txs: Vec<_> = keys
+            .iter()
+            .map(|k| decode(&k.sign_eip1559(&request(0, local(1), 10))))
+            .collect();
+        let cache = SenderCache::new(NonZeroUsize::new(16).unwrap());
+        let outcome = execute_block(&mut state, &txs, &cache, &context()).unwrap();
+        assert_eq!(cache.len(), 3);
+        assert_eq!(state.get(&local(1)).unwrap().balance, U256::from(30u64));
+        assert_eq!(outcome.gas_used, 3 * TX_BASE_GAS);
+        let err = execute_transactions(&mut state, &txs, &[], &context()).unwrap_err();
+        assert!(!err.is_bad_data());
+    }
+
+    #[test]
+    fn context_from_config_checks_shard_and_gas_price() {
+        let config = ChainConfig::preset(PresetName::Minimal);
+        let shards = config.initial_active_shards;
+        let price = config.min_gasprice;
+        let ctx = ExecutionContext::from_config(&config, 7, shards - 1, price).unwrap();
+        assert_eq!(ctx.shard_count, shards);
+        assert!(matches!(
+            ExecutionContext::from_config(&config, 7, shards, price),
+            Err(ContextError::ShardOutOfRange { .. })
+        ));
+        assert!(matches!(
+            ExecutionContext::from_config(&config, 7, 0, config.max_gasprice + 1),
+            Err(ContextError::GasPriceOutOfRange { .. })
+        ));
+    }
+
+    /// A transfer a proptest case may send: signer, nonce offset, recipient, value, fee, kind.
+    #[derive(Debug, Clone)]
+    struct Step {
+        signer: usize,
+        nonce_offset: i8,
+        recipient: u8,
+        value: u64,
+        max_fee: u128,
+        typed: bool,
+        block_break: bool,
+    }
+
+    fn arb_step() -> impl Strategy<Value = Step> {
+        (
+            0usize..4,
+            prop_oneof![8 => Just(0i8), 1 => Just(1i8), 1 => Just(-1i8)],
+            0u8..8,
+            prop_oneof![4 => 0u64..1_000_000, 1 => Just(FUNDS)],
+            prop_oneof![4 => 10u128..30, 1 => 0u128..10],
+            any::<bool>(),
+            any::<bool>(),
+        )
+            .prop_map(
+                |(signer, nonce_offset, recipient, value, max_fee, typed, block_break)| Step {
+                    signer,
+                    nonce_offset,
+                    recipient,
+                    value,
+                    max_fee,
+                    typed,
+                    block_break,
+                },
+            )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+
+        /// Whatever mix of valid and invalid transfers blocks carry, balances + burned fees +
+        /// value sent to other shards never changes, and a failed block changes nothing.
+        #[test]
+        fn supply_is_conserved(steps in prop::collection::vec(arb_step(), 1..40)) {
+            let keys = signers(4);
+            let mut state = funded(&keys);
+            let supply = state.total_balance();
+            let mut burned = U256::ZERO;
+            let mut exported = U256::ZERO;
+            let mut block: Vec<(ShardTransaction, Address)> = Vec::new();
+            let flush = |state: &mut AccountState, block: &mut Vec<(ShardTransaction, Address)>,
+                             burned: &mut U256, exported: &mut U256| {
+                let (txs, senders): (Vec<_>, Vec<_>) = block.drain(..).unzip();
+                let before = state.clone();
+                match execute_transactions(state, &txs, &senders, &context()) {
+                    Ok(outcome) => {
+                        *burned += outcome.burned;
+                        for transfer in &outcome.cross_shard_transfers {
+                            *exported += transfer.value;
+                        }
+                    }
+                    Err(_) => assert_eq!(*state, before),
+                }
+            };
+            for step in steps {
+                let key = &keys[step.signer];
+                let nonce = state
+                    .get_or_default(&key.address())
+                    .nonce
+                    .saturating_add_signed(i64::from(step.nonce_offset))
+                    + block.iter().filter(|(_, s)| *s == key.address()).count() as u64;
+                let to = match step.recipient {
+                    0..=3 => keys[step.recipient as usize].address(),
+                    r if r % 2 == 0 => local(r),
+                    r => remote(r),
+                };
+                let request = TransferRequest {
+                    max_fee_per_gas: step.max_fee,
+                    max_priority_fee_per_gas: 2.min(step.max_fee),
+                    ..request(nonce, to, step.value)
+                };
+                let bytes = if step.typed { key.sign_eip1559(&request) } else { key.sign_legacy(&request) };
+                block.push((decode(&bytes), key.address()));
+                if step.block_break {
+                    flush(&mut state, &mut block, &mut burned, &mut exported);
+                }
+                prop_assert_eq!(state.total_balance() + burned + exported, supply);
+            }
+            flush(&mut state, &mut block, &mut burned, &mut exported);
+            prop_assert_eq!(state.total_balance() + burned + exported, supply);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! shardnet shard execution: Ethereum transfers applied to a shard's account state.
+//!
+//! - [`transaction`]: EIP-2718 bytes (legacy EIP-155, EIP-1559) decoded for a shard's chain id.
+//! - [`recovery`]: secp256k1 sender recovery, parallel, cached by transaction hash.
+//! - [`account`] and [`state_tree`]: balances and nonces committed by an incremental SSZ list root.
+//! - [`mod@home_shard`]: which shard holds an address's account.
+//! - [`execution`]: a block's transfers applied all-or-nothing, fees burned, cross-shard value out.
+//! - [`mempool`]: pending transfers per sender, replace-by-fee, bounded, best-first selection.
+//! - [`signer`]: signing transfers as a wallet does (load generator, tests, benchmarks).
+//!
+//! This crate is pure: no I/O, no clock, no async.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::arithmetic_side_effects,
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
+pub mod account;
+pub mod execution;
+pub mod home_shard;
+pub mod mempool;
+pub mod recovery;
+pub mod signer;
+pub mod state_tree;
+pub mod transaction;
+
+pub use account::{Account, AccountProof, AccountRecord, AccountState, verify_account_proof};
+pub use execution::{
+    ContextError, CrossShardTransfer, ExecutionContext, ExecutionError, ExecutionOutcome,
+    StateJournal, TransferEffect, TransferInvalid, apply_transfer, execute_block,
+    execute_transactions,
+};
+pub use home_shard::{HomeShardError, home_shard};
+pub use mempool::{Mempool, MempoolConfig, MempoolError, PooledTransaction};
+pub use recovery::{
+    RecoveryError, SenderCache, SenderRecoveryFailed, recover_sender, recover_senders,
+};
+pub use signer::{TransferRequest, TransferSigner};
+pub use state_tree::{StateTree, StateTreeError, is_valid_merkle_branch};
+pub use transaction::{ShardTransaction, SignedTransfer, TransactionError, shard_chain_id};
