@@ -238,7 +238,7 @@ proptest! {
             blocks.push((slot, root, roots[parent], justified_checkpoint, finalized_checkpoint));
         }
         // The justified block is among the first round's, so add those before scoring.
-        let mut add = |array: &mut ProtoArray, naive: &mut NaiveStore, range: std::ops::Range<usize>| {
+        let add = |array: &mut ProtoArray, naive: &mut NaiveStore, range: std::ops::Range<usize>| {
             for (slot, root, parent, j, f) in blocks[range].iter().cloned() {
                 array.on_block(slot, root, parent, Root::ZERO, j.clone(), f.clone()).unwrap();
                 naive.blocks.insert(root, NaiveBlock {
