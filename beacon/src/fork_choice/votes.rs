@@ -59,6 +59,9 @@ impl Votes {
 
     /// `update_latest_messages` for one validator: the vote replaces the latest message only
     /// when none is known or its target epoch is newer. Returns whether it replaced it.
+    ///
+    /// Storage grows to the largest index seen: indices must come from verified attestations,
+    /// which bounds them by the validator registry.
     pub fn process_attestation(
         &mut self,
         validator_index: ValidatorIndex,
@@ -126,16 +129,18 @@ pub fn compute_deltas(
     let mut deltas = vec![0i64; indices.len()];
     let mut recounted: Vec<(usize, Option<Root>)> = Vec::new();
     for (validator, tracker) in votes.trackers.iter().enumerate() {
-        let next_root = if tracker.equivocating {
+        let latest_root = if tracker.equivocating {
             None
         } else {
-            tracker
-                .latest
-                .map(|latest| latest.root)
-                .filter(|root| indices.contains_key(root))
+            tracker.latest.map(|latest| latest.root)
         };
         let old_balance = old_balances.get(validator).copied().unwrap_or(0);
         let new_balance = new_balances.get(validator).copied().unwrap_or(0);
+        // Most votes do not move between calls: skip them before any hash lookup.
+        if tracker.counted_root == latest_root && old_balance == new_balance {
+            continue;
+        }
+        let next_root = latest_root.filter(|root| indices.contains_key(root));
         if tracker.counted_root == next_root && old_balance == new_balance {
             continue;
         }
