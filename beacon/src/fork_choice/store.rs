@@ -1,18 +1,20 @@
 //! The spec's fork-choice `Store` and its handlers (`on_tick`, `on_block`, `on_attestation`,
 //! `get_head`) on top of the proto-array.
 //!
-//! Differences from the spec's data layout, none changing a result:
+//! Differences from the spec:
 //! - No states are kept. `on_block` takes the post-state's checkpoints from the caller, which
 //!   ran `state_transition`; `on_attestation` takes an attestation whose indexed form the caller
 //!   already checked against the target checkpoint state (`is_valid_indexed_attestation`);
 //!   `get_head` takes the justified state's balances (effective balance of each validator
 //!   active in its current epoch, zero otherwise).
 //! - Time is in milliseconds, so `SECONDS_PER_SLOT` may be fractional.
-//! - Blocks that do not descend from the finalized block are pruned (see [`ProtoArray`]).
+//! - Blocks that do not descend from the finalized block are pruned (see [`ProtoArray`]). If a
+//!   best-justified checkpoint off the finalized chain is later adopted by `on_tick`, `get_head`
+//!   reports `UnknownJustifiedRoot` where the spec would still walk the pruned branch.
 //! - Phase 1: `update_latest_messages` also records a [`ShardLatestMessage`] per shard, as the
 //!   phase 1 `Store.shard_stores[shard].latest_messages`; shard blocks and states belong to
 //!   the shard fork choice, not here.
-//! - Equivocators (see [`votes`](crate::fork_choice::votes)) are ignored.
+//! - Equivocators (see [`votes`](crate::fork_choice::votes)) are ignored, as in the later spec.
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -2,10 +2,12 @@
 //! finality and equivocation.
 
 use primitives::types::{
-    AttestationData, BeaconBlock, Checkpoint, IndexedAttestation, Root, Slot, ValidatorIndex,
+    AttestationData, BeaconBlock, BeaconState, Checkpoint, IndexedAttestation, Root, Slot,
+    ValidatorIndex,
 };
 use primitives::{ChainConfig, MinimalEthSpec, PresetName};
 use ssz_types::VariableList;
+use tree_hash::TreeHash;
 
 use crate::fork_choice::{
     ForkChoiceError, ForkChoiceStore, InvalidAttestation, LatestMessage, PostStateCheckpoints,
@@ -336,4 +338,32 @@ fn equivocating_votes_are_removed() {
     assert_eq!(store.votes().latest_message(0), None);
     assert_eq!(store.get_head(&balances).unwrap(), root(0xc));
     assert_eq!(store.proto_array().node(&root(0xa)).unwrap().weight, 10);
+}
+
+#[test]
+fn get_forkchoice_store_checks_the_anchor() {
+    let config = config();
+    let state = BeaconState::<E> {
+        genesis_time: GENESIS_TIME,
+        slot: 10,
+        ..BeaconState::default()
+    };
+    let mut anchor = BeaconBlock::<E> {
+        slot: 10,
+        ..BeaconBlock::default()
+    };
+    assert!(matches!(
+        ForkChoiceStore::get_forkchoice_store(&config, &state, &anchor),
+        Err(ForkChoiceError::AnchorStateMismatch { .. })
+    ));
+    anchor.state_root = state.tree_hash_root();
+    let store = ForkChoiceStore::get_forkchoice_store(&config, &state, &anchor).unwrap();
+    let anchor_checkpoint = Checkpoint {
+        epoch: 1,
+        root: anchor.tree_hash_root(),
+    };
+    assert_eq!(store.justified_checkpoint(), &anchor_checkpoint);
+    assert_eq!(store.finalized_checkpoint(), &anchor_checkpoint);
+    assert_eq!(store.time_ms(), (GENESIS_TIME + 6 * 10) * 1000);
+    assert_eq!(store.get_current_slot().unwrap(), 10);
 }
