@@ -198,9 +198,11 @@ fn indexed_attestation<E: EthSpec>(
 /// One epoch's beacon committees from a single shuffle of its active validators.
 ///
 /// Gives the same committees as [`get_beacon_committee`] for every slot of its epoch, at the
-/// cost of one whole-list shuffle instead of one shuffle per member. It reads only the
-/// registry's activation and exit epochs and the RANDAO mix of the seed, none of which block
-/// operations change within the epoch, so one cache serves a whole block.
+/// cost of one whole-list shuffle instead of one shuffle per member. It depends on which
+/// validators are active in its epoch and on the RANDAO mix of the seed. Block operations
+/// change neither for the previous, current or next epoch (exits take effect later than that,
+/// deposited validators are not active, and the seed's mix is older than the one a block
+/// updates), so a cache built before a block serves all of the block's operations.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommitteeCache {
     shuffling: CommitteeShuffling,

@@ -128,3 +128,110 @@ impl Snapshot {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::FAR_FUTURE_EPOCH;
+    use primitives::types::{AttestationData, Bytes32, Checkpoint, IndexedAttestation};
+    use primitives::{MinimalEthSpec, PresetName};
+    use ssz_types::VariableList;
+
+    fn state(config: &ChainConfig) -> BeaconState<MinimalEthSpec> {
+        let mut state = BeaconState::<MinimalEthSpec> {
+            slot: 40,
+            ..Default::default()
+        };
+        for _ in 0..64 {
+            let validator = Validator {
+                effective_balance: config.max_effective_balance,
+                exit_epoch: FAR_FUTURE_EPOCH,
+                withdrawable_epoch: FAR_FUTURE_EPOCH,
+                ..Default::default()
+            };
+            state.validators.push(validator).unwrap();
+            state.balances.push(config.max_effective_balance).unwrap();
+        }
+        for (i, mix) in state.randao_mixes.iter_mut().enumerate() {
+            *mix = Bytes32::repeat_byte(i as u8);
+        }
+        state
+    }
+
+    fn attestation(indices: &[u64], root: u8) -> IndexedAttestation<MinimalEthSpec> {
+        IndexedAttestation {
+            attesting_indices: VariableList::new(indices.to_vec()).unwrap(),
+            data: AttestationData {
+                beacon_block_root: Bytes32::repeat_byte(root),
+                target: Checkpoint {
+                    epoch: 4,
+                    root: Bytes32::ZERO,
+                },
+                ..Default::default()
+            },
+            signature: Default::default(),
+        }
+    }
+
+    #[test]
+    fn slashes_the_common_slashable_validators() {
+        let config = ChainConfig::preset(PresetName::Minimal);
+        let mut state = state(&config);
+        let slashing = AttesterSlashing {
+            attestation_1: attestation(&[1, 2, 3], 1),
+            attestation_2: attestation(&[2, 3, 4], 2),
+        };
+        process_attester_slashing(&mut state, &slashing, &mut VerifySignatures::Skip, &config)
+            .unwrap();
+        let slashed: Vec<u64> = (0..64)
+            .filter(|i| state.validators[*i as usize].slashed)
+            .collect();
+        assert_eq!(slashed, vec![2, 3]);
+        // A second time, nobody is left to slash.
+        let before = state.clone();
+        assert_eq!(
+            process_attester_slashing(&mut state, &slashing, &mut VerifySignatures::Skip, &config),
+            Err(OperationError::Invalid(
+                AttesterSlashingInvalid::NoSlashableIndices
+            ))
+        );
+        assert_eq!(state, before);
+    }
+
+    #[test]
+    fn a_failing_slashing_undoes_the_ones_before_it() {
+        let config = ChainConfig::preset(PresetName::Minimal);
+        let mut state = state(&config);
+        let proposer = get_beacon_proposer_index(&state, &config).unwrap();
+        let targets: Vec<u64> = (0..64).filter(|i| *i != proposer).take(2).collect();
+        // The proposer (also the whistleblower) gains the whole whistleblower reward per
+        // slashing: the first brings its balance to u64::MAX, the second overflows it.
+        let reward = config.max_effective_balance / config.whistleblower_reward_quotient;
+        state.balances[proposer as usize] = u64::MAX - reward;
+        let pre = state.clone();
+        let slashing = AttesterSlashing {
+            attestation_1: attestation(&targets, 1),
+            attestation_2: attestation(&targets, 2),
+        };
+        let result =
+            process_attester_slashing(&mut state, &slashing, &mut VerifySignatures::Skip, &config);
+        assert_eq!(
+            result,
+            Err(OperationError::State(BeaconStateError::Overflow {
+                what: "balance + delta"
+            }))
+        );
+        assert_eq!(state, pre);
+
+        // Without the overflow both are slashed.
+        state.balances[proposer as usize] = 0;
+        process_attester_slashing(&mut state, &slashing, &mut VerifySignatures::Skip, &config)
+            .unwrap();
+        assert!(
+            targets
+                .iter()
+                .all(|i| state.validators[*i as usize].slashed)
+        );
+        assert_eq!(state.balances[proposer as usize], 2 * reward);
+    }
+}
