@@ -146,7 +146,7 @@ pub fn get_attesting_indices<E: EthSpec>(
 }
 
 /// The members of `committee` whose bit is set.
-fn attesting_members<E: EthSpec>(
+pub(crate) fn attesting_members<E: EthSpec>(
     committee: &[ValidatorIndex],
     bits: &BitList<E::MaxValidatorsPerCommittee>,
 ) -> Result<BTreeSet<ValidatorIndex>, BeaconStateError> {
@@ -180,7 +180,8 @@ pub fn get_indexed_attestation<E: EthSpec>(
     indexed_attestation(indices, attestation)
 }
 
-fn indexed_attestation<E: EthSpec>(
+/// The indexed form of `attestation`, whose attesters are `indices`.
+pub(crate) fn indexed_attestation<E: EthSpec>(
     indices: BTreeSet<ValidatorIndex>,
     attestation: &Attestation<E>,
 ) -> Result<IndexedAttestation<E>, BeaconStateError> {

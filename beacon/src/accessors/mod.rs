@@ -6,7 +6,7 @@
 //! [`primitives::shuffling`]; [`CommitteeCache`] holds one epoch's shuffle for callers that
 //! ask for many committees.
 
-mod committees;
+pub(crate) mod committees;
 mod custody;
 mod epochs;
 mod indexed_attestation;

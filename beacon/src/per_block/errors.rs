@@ -1,6 +1,6 @@
 //! Why a block or one of its operations is invalid.
 
-use primitives::types::{Epoch, Root, Slot, ValidatorIndex};
+use primitives::types::{Checkpoint, CommitteeIndex, Epoch, Root, Shard, Slot, ValidatorIndex};
 
 use crate::BeaconStateError;
 use crate::accessors::IndexedAttestationInvalid;
@@ -100,6 +100,101 @@ pub enum ProposerSlashingInvalid {
         /// Why.
         reason: SignatureInvalid,
     },
+}
+
+/// Why an attestation is invalid (phase 1 `validate_attestation`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AttestationInvalid {
+    /// The committee index is not below the committee count of the target epoch.
+    #[error("committee index {index} is not below the count {count}")]
+    BadCommitteeIndex {
+        /// The attestation's committee index.
+        index: CommitteeIndex,
+        /// The committees per slot.
+        count: u64,
+    },
+    /// The target is neither the previous nor the current epoch.
+    #[error("target epoch {target} is neither {previous} nor {current}")]
+    BadTargetEpoch {
+        /// The target epoch.
+        target: Epoch,
+        /// The previous epoch.
+        previous: Epoch,
+        /// The current epoch.
+        current: Epoch,
+    },
+    /// The target epoch is not the epoch of the attested slot.
+    #[error("target epoch {target} is not the epoch of slot {slot}")]
+    TargetEpochSlotMismatch {
+        /// The target epoch.
+        target: Epoch,
+        /// The attested slot.
+        slot: Slot,
+    },
+    /// Included before `MIN_ATTESTATION_INCLUSION_DELAY` slots have passed.
+    #[error("attestation of slot {attestation_slot} included too early at {state_slot}")]
+    IncludedTooEarly {
+        /// The attested slot.
+        attestation_slot: Slot,
+        /// The state's slot.
+        state_slot: Slot,
+    },
+    /// Included more than `SLOTS_PER_EPOCH` slots after its slot.
+    #[error("attestation of slot {attestation_slot} included too late at {state_slot}")]
+    IncludedTooLate {
+        /// The attested slot.
+        attestation_slot: Slot,
+        /// The state's slot.
+        state_slot: Slot,
+    },
+    /// The aggregation bits and the committee differ in length.
+    #[error("{bits} aggregation bits for a committee of {committee}")]
+    BitsLengthMismatch {
+        /// The number of bits.
+        bits: usize,
+        /// The committee's size.
+        committee: usize,
+    },
+    /// The source is not the justified checkpoint of the target's epoch.
+    #[error("source {attestation:?} is not the justified checkpoint {expected:?}")]
+    WrongSource {
+        /// The attestation's source.
+        attestation: Checkpoint,
+        /// The state's justified checkpoint.
+        expected: Checkpoint,
+    },
+    /// An on-time attestation votes for another block than the previous slot's.
+    #[error("beacon block root {attestation} is not the previous slot's {expected}")]
+    WrongBeaconBlockRoot {
+        /// The attestation's root.
+        attestation: Root,
+        /// The previous slot's block root.
+        expected: Root,
+    },
+    /// An on-time attestation names another shard than its committee's.
+    #[error("shard {attestation} is not the committee's shard {expected}")]
+    WrongShard {
+        /// The attestation's shard.
+        attestation: Shard,
+        /// The committee's shard.
+        expected: Shard,
+    },
+    /// An on-time attestation after genesis has an empty shard transition root, or one at
+    /// genesis has a non-empty one.
+    #[error("on-time attestation with a shard transition root of the wrong kind")]
+    BadOnTimeShardTransitionRoot,
+    /// A late attestation is not older than the previous slot.
+    #[error("late attestation of slot {attestation_slot} is not before the previous slot")]
+    NotDelayed {
+        /// The attested slot.
+        attestation_slot: Slot,
+    },
+    /// A late attestation has a shard transition root.
+    #[error("late attestation with a shard transition root")]
+    LateShardTransitionRoot,
+    /// The attestation's indexed form is invalid.
+    #[error("indexed attestation: {0}")]
+    IndexedAttestationInvalid(IndexedAttestationInvalid),
 }
 
 /// Why an attester slashing is invalid (`process_attester_slashing`).
@@ -202,6 +297,14 @@ pub enum BlockProcessingError {
         /// Why.
         reason: AttesterSlashingInvalid,
     },
+    /// An attestation is invalid.
+    #[error("attestation {index}: {reason}")]
+    AttestationInvalid {
+        /// Its position in the block.
+        index: usize,
+        /// Why.
+        reason: AttestationInvalid,
+    },
     /// A deposit is invalid.
     #[error("deposit {index}: {reason}")]
     DepositInvalid {
@@ -250,6 +353,14 @@ impl BlockProcessingError {
     pub fn attester_slashing(index: usize, error: OperationError<AttesterSlashingInvalid>) -> Self {
         match error {
             OperationError::Invalid(reason) => Self::AttesterSlashingInvalid { index, reason },
+            OperationError::State(e) => Self::BeaconState(e),
+        }
+    }
+
+    /// The error of attestation `index`.
+    pub fn attestation(index: usize, error: OperationError<AttestationInvalid>) -> Self {
+        match error {
+            OperationError::Invalid(reason) => Self::AttestationInvalid { index, reason },
             OperationError::State(e) => Self::BeaconState(e),
         }
     }

@@ -9,6 +9,7 @@
 //! works on a copy of the state and keeps it only if the block (and its signature batch)
 //! passes.
 
+mod attestation;
 mod attester_slashing;
 mod block_header;
 mod deposit;
@@ -16,12 +17,13 @@ mod errors;
 mod proposer_slashing;
 mod voluntary_exit;
 
+pub use attestation::{process_attestation, validate_attestation};
 pub use attester_slashing::process_attester_slashing;
 pub use block_header::process_block_header;
 pub use deposit::{get_validator_from_deposit, process_deposit};
 pub use errors::{
-    AttesterSlashingInvalid, BlockProcessingError, DepositInvalid, ExitInvalid, HeaderInvalid,
-    OperationError, ProposerSlashingInvalid,
+    AttestationInvalid, AttesterSlashingInvalid, BlockProcessingError, DepositInvalid, ExitInvalid,
+    HeaderInvalid, OperationError, ProposerSlashingInvalid,
 };
 pub use proposer_slashing::process_proposer_slashing;
 pub use voluntary_exit::process_voluntary_exit;

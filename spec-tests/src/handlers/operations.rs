@@ -8,12 +8,13 @@
 //! as it was (except in batch mode, where a bad signature only shows once the batch is checked).
 
 use beacon::per_block::{
-    BlockProcessingError, process_attester_slashing, process_block_header, process_deposit,
-    process_proposer_slashing, process_voluntary_exit,
+    BlockProcessingError, process_attestation, process_attester_slashing, process_block_header,
+    process_deposit, process_proposer_slashing, process_voluntary_exit,
 };
 use beacon::signatures::{SignatureBatch, VerifySignatures};
 use primitives::types::{
-    AttesterSlashing, BeaconBlock, BeaconState, Deposit, ProposerSlashing, SignedVoluntaryExit,
+    Attestation, AttesterSlashing, BeaconBlock, BeaconState, Deposit, ProposerSlashing,
+    SignedVoluntaryExit,
 };
 use primitives::{ChainConfig, MinimalEthSpec, PresetName};
 use serde::Deserialize;
@@ -248,11 +249,15 @@ fn voluntary_exit(case: &Case) -> Result<Outcome, CaseError> {
     })
 }
 
-fn attestation(_: &Case) -> Result<Outcome, CaseError> {
-    Ok(Outcome::Skipped(
-        "process_attestation (phase 1 validate_attestation, on-time shard checks) is not built yet"
-            .to_owned(),
-    ))
+fn attestation(case: &Case) -> Result<Outcome, CaseError> {
+    run_operation::<Attestation<MinimalEthSpec>>(
+        case,
+        "attestation.ssz",
+        |state, op, verify, config| {
+            process_attestation(state, op, verify, config)
+                .map_err(|e| BlockProcessingError::attestation(0, e))
+        },
+    )
 }
 
 fn shard_transition(_: &Case) -> Result<Outcome, CaseError> {
