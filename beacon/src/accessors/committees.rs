@@ -1,11 +1,11 @@
 //! Beacon committees and proposers: `get_beacon_committee`, `get_beacon_proposer_index` and the
-//! attestation accessors built on them, plus a per-epoch [`CommitteeCache`].
+//! attestation accessors built on them.
 
 use std::collections::BTreeSet;
 
 use ethereum_hashing::hash_fixed;
 use primitives::math::compute_epoch_at_slot;
-use primitives::shuffling::{CommitteeShuffling, compute_committee, compute_proposer_index};
+use primitives::shuffling::{compute_committee, compute_proposer_index};
 use primitives::types::{
     Attestation, AttestationData, BeaconState, Bytes32, CommitteeIndex, Epoch, IndexedAttestation,
     Slot, ValidatorIndex,
@@ -28,7 +28,7 @@ pub fn get_committee_count_per_slot<E: EthSpec>(
 }
 
 /// The committee count per slot for `active` active validators.
-fn committee_count_per_slot<E: EthSpec>(
+pub(crate) fn committee_count_per_slot<E: EthSpec>(
     active: u64,
     state: &BeaconState<E>,
     config: &ChainConfig,
@@ -78,7 +78,8 @@ fn committee_position(
 }
 
 /// `get_beacon_committee`: committee `index` of `slot`, shuffled one index at a time as the
-/// spec does. Callers asking for many committees of one epoch use a [`CommitteeCache`].
+/// spec does. Callers asking for many committees of one epoch use a
+/// [`CommitteeCache`](super::CommitteeCache).
 pub fn get_beacon_committee<E: EthSpec>(
     state: &BeaconState<E>,
     slot: Slot,
@@ -196,79 +197,13 @@ pub(crate) fn indexed_attestation<E: EthSpec>(
     })
 }
 
-/// One epoch's beacon committees from a single shuffle of its active validators.
-///
-/// Gives the same committees as [`get_beacon_committee`] for every slot of its epoch, at the
-/// cost of one whole-list shuffle instead of one shuffle per member. It depends on which
-/// validators are active in its epoch and on the RANDAO mix of the seed. Block operations
-/// change neither for the previous, current or next epoch (exits take effect later than that,
-/// deposited validators are not active, and the seed's mix is older than the one a block
-/// updates), so a cache built before a block serves all of the block's operations.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CommitteeCache {
-    shuffling: CommitteeShuffling,
-}
-
-impl CommitteeCache {
-    /// Shuffles the validators active at `epoch`.
-    pub fn new<E: EthSpec>(
-        state: &BeaconState<E>,
-        epoch: Epoch,
-        config: &ChainConfig,
-    ) -> Result<Self, BeaconStateError> {
-        let indices = get_active_validator_indices(state, epoch);
-        let committees_per_slot = committee_count_per_slot(indices.len() as u64, state, config)?;
-        let seed = get_seed(state, epoch, config.domain_beacon_attester, config)?;
-        let shuffling = CommitteeShuffling::new(epoch, indices, seed, committees_per_slot, config)?;
-        Ok(Self { shuffling })
-    }
-
-    /// The epoch.
-    pub fn epoch(&self) -> Epoch {
-        self.shuffling.epoch()
-    }
-
-    /// `get_committee_count_per_slot` of the epoch.
-    pub fn committees_per_slot(&self) -> u64 {
-        self.shuffling.committees_per_slot()
-    }
-
-    /// `get_beacon_committee(state, slot, index)` for a slot of this epoch.
-    pub fn get_beacon_committee(
-        &self,
-        slot: Slot,
-        index: CommitteeIndex,
-    ) -> Result<&[ValidatorIndex], BeaconStateError> {
-        Ok(self.shuffling.beacon_committee(slot, index)?)
-    }
-
-    /// `get_attesting_indices(state, data, bits)` for an attestation of this epoch.
-    pub fn get_attesting_indices<E: EthSpec>(
-        &self,
-        data: &AttestationData,
-        bits: &BitList<E::MaxValidatorsPerCommittee>,
-    ) -> Result<BTreeSet<ValidatorIndex>, BeaconStateError> {
-        attesting_members::<E>(self.get_beacon_committee(data.slot, data.index)?, bits)
-    }
-
-    /// `get_indexed_attestation(state, attestation)` for an attestation of this epoch.
-    pub fn get_indexed_attestation<E: EthSpec>(
-        &self,
-        attestation: &Attestation<E>,
-    ) -> Result<IndexedAttestation<E>, BeaconStateError> {
-        let indices =
-            self.get_attesting_indices::<E>(&attestation.data, &attestation.aggregation_bits)?;
-        indexed_attestation(indices, attestation)
-    }
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use primitives::types::Validator;
     use primitives::{MinimalEthSpec, PresetName};
 
-    fn state_with(validators: u64) -> BeaconState<MinimalEthSpec> {
+    pub(crate) fn state_with(validators: u64) -> BeaconState<MinimalEthSpec> {
         let config = ChainConfig::preset(PresetName::Minimal);
         let mut state = BeaconState::<MinimalEthSpec> {
             slot: 19,
@@ -288,29 +223,6 @@ mod tests {
             *mix = Bytes32::repeat_byte(i as u8 ^ 0x5a);
         }
         state
-    }
-
-    #[test]
-    fn cache_agrees_with_the_spec_form() {
-        let config = ChainConfig::preset(PresetName::Minimal);
-        let state = state_with(200);
-        // 200 // 8 // 4 = 6 committees per slot, capped by the 2 active shards of minimal.
-        assert_eq!(get_committee_count_per_slot(&state, 2, &config), Ok(2));
-        let cache = CommitteeCache::new(&state, 2, &config).unwrap();
-        let mut members = Vec::new();
-        for slot in 16..24 {
-            for index in 0..cache.committees_per_slot() {
-                let spec = get_beacon_committee(&state, slot, index, &config).unwrap();
-                assert_eq!(
-                    cache.get_beacon_committee(slot, index).unwrap(),
-                    spec.as_slice()
-                );
-                members.extend(spec);
-            }
-            assert!(get_beacon_committee(&state, slot, 2, &config).is_err());
-        }
-        members.sort_unstable();
-        assert_eq!(members, (0..200).collect::<Vec<_>>());
     }
 
     #[test]

@@ -3,9 +3,10 @@
 //! Run-time constants come from a [`ChainConfig`](primitives::ChainConfig) argument. Each
 //! function is the spec's, with its `assert`s and out-of-range indices turned into
 //! [`BeaconStateError`](crate::BeaconStateError)s. Committees are computed with
-//! [`primitives::shuffling`]; [`CommitteeCache`] holds one epoch's shuffle for callers that
-//! ask for many committees.
+//! [`primitives::shuffling`]; a [`CommitteeCache`] holds one epoch's shuffle for callers that
+//! ask for many committees, and [`CommitteeCaches`] those of a block.
 
+mod committee_cache;
 pub(crate) mod committees;
 mod custody;
 mod epochs;
@@ -14,8 +15,9 @@ mod predicates;
 mod shards;
 mod validators;
 
+pub use committee_cache::{CommitteeCache, CommitteeCaches};
 pub use committees::{
-    CommitteeCache, get_attesting_indices, get_beacon_committee, get_beacon_proposer_index,
+    get_attesting_indices, get_beacon_committee, get_beacon_proposer_index,
     get_committee_count_per_slot, get_indexed_attestation,
 };
 pub use custody::get_custody_period_for_validator;

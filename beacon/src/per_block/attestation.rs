@@ -11,7 +11,7 @@ use tree_hash::TreeHash;
 use super::{AttestationInvalid, OperationError};
 use crate::accessors::committees::{attesting_members, indexed_attestation};
 use crate::accessors::{
-    compute_previous_slot, compute_shard_from_committee_index, get_beacon_committee,
+    CommitteeCaches, compute_previous_slot, compute_shard_from_committee_index,
     get_beacon_proposer_index, get_block_root_at_slot, get_committee_count_per_slot,
     get_current_epoch, get_previous_epoch, validate_indexed_attestation,
 };
@@ -26,9 +26,13 @@ fn is_on_time<E: EthSpec>(state: &BeaconState<E>, attestation_slot: u64) -> bool
 /// `validate_attestation` (phase 1): the committee, epochs, inclusion window, bits and source
 /// of an attestation; for an on-time attestation its block root, shard and shard transition
 /// root; for a late one the absence of a shard transition; then its signature.
+///
+/// The committee comes from `committees`, which shuffles each target epoch once for all the
+/// attestations of a block.
 pub fn validate_attestation<E: EthSpec>(
     state: &BeaconState<E>,
     attestation: &Attestation<E>,
+    committees: &mut CommitteeCaches,
     verify: &mut VerifySignatures<'_>,
     config: &ChainConfig,
 ) -> Result<(), OperationError<AttestationInvalid>> {
@@ -80,7 +84,9 @@ pub fn validate_attestation<E: EthSpec>(
         }));
     }
 
-    let committee = get_beacon_committee(state, data.slot, data.index, config)?;
+    let committee = committees
+        .get(state, data.target.epoch, config)?
+        .get_beacon_committee(data.slot, data.index)?;
     if attestation.aggregation_bits.len() != committee.len() {
         return Err(invalid(AttestationInvalid::BitsLengthMismatch {
             bits: attestation.aggregation_bits.len(),
@@ -131,7 +137,7 @@ pub fn validate_attestation<E: EthSpec>(
         }
     }
 
-    let attesters = attesting_members::<E>(&committee, &attestation.aggregation_bits)?;
+    let attesters = attesting_members::<E>(committee, &attestation.aggregation_bits)?;
     let indexed = indexed_attestation(attesters, attestation)?;
     validate_indexed_attestation(state, &indexed, verify, config)
         .map_err(|reason| invalid(AttestationInvalid::IndexedAttestationInvalid(reason)))?;
@@ -144,10 +150,11 @@ pub fn validate_attestation<E: EthSpec>(
 pub fn process_attestation<E: EthSpec>(
     state: &mut BeaconState<E>,
     attestation: &Attestation<E>,
+    committees: &mut CommitteeCaches,
     verify: &mut VerifySignatures<'_>,
     config: &ChainConfig,
 ) -> Result<(), OperationError<AttestationInvalid>> {
-    validate_attestation(state, attestation, verify, config)?;
+    validate_attestation(state, attestation, committees, verify, config)?;
     let data = &attestation.data;
     let proposer_index: ValidatorIndex = get_beacon_proposer_index(state, config)?;
     let pending = PendingAttestation {

@@ -7,6 +7,7 @@
 //! afterwards; both must agree with the vector. An operation that fails must leave the state
 //! as it was (except in batch mode, where a bad signature only shows once the batch is checked).
 
+use beacon::accessors::CommitteeCaches;
 use beacon::per_block::{
     BlockProcessingError, process_attestation, process_attester_slashing, process_block_header,
     process_deposit, process_proposer_slashing, process_voluntary_exit,
@@ -254,7 +255,7 @@ fn attestation(case: &Case) -> Result<Outcome, CaseError> {
         case,
         "attestation.ssz",
         |state, op, verify, config| {
-            process_attestation(state, op, verify, config)
+            process_attestation(state, op, &mut CommitteeCaches::new(), verify, config)
                 .map_err(|e| BlockProcessingError::attestation(0, e))
         },
     )
