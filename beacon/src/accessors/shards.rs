@@ -96,15 +96,16 @@ pub fn get_start_shard<E: EthSpec>(
     let current_epoch_start_slot =
         compute_start_slot_at_epoch(get_current_epoch(state, config)?, config)?;
     let active_shard_count = get_active_shard_count(state, config);
-    let overflow = BeaconStateError::Overflow {
-        what: "start shard",
-    };
-    let shard = if slot == current_epoch_start_slot {
+    if slot == current_epoch_start_slot {
         return Ok(state.current_epoch_start_shard);
-    } else if slot > current_epoch_start_slot {
+    }
+    let shard = if slot > current_epoch_start_slot {
+        // The current epoch or the next epoch's lookahead.
         let delta = get_committee_count_delta(state, current_epoch_start_slot, slot, config)?;
         state.current_epoch_start_shard.checked_add(delta)
     } else {
+        // The previous epoch: count back, adding whole spans of the shard count to stay
+        // positive.
         let delta = get_committee_count_delta(state, slot, current_epoch_start_slot, config)?;
         let max_committees_in_span =
             active_shard_count.checked_mul(current_epoch_start_slot.saturating_sub(slot));
@@ -114,7 +115,9 @@ pub fn get_start_shard<E: EthSpec>(
     };
     shard
         .and_then(|s| s.checked_rem(active_shard_count))
-        .ok_or(overflow)
+        .ok_or(BeaconStateError::Overflow {
+            what: "start shard",
+        })
 }
 
 /// `compute_shard_from_committee_index`: the shard that committee `index` of `slot` crosslinks.
@@ -232,7 +235,44 @@ pub fn get_shard_proposer_index<E: EthSpec>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::accessors::committees::tests::state_with;
     use primitives::PresetName;
+
+    #[test]
+    fn start_shards_advance_by_the_committee_count() {
+        let mut config = ChainConfig::preset(PresetName::Minimal);
+        config.initial_active_shards = 5;
+        // 200 validators: 200 // 8 // 4 = 6 committees per slot, capped at 5 shards.
+        let mut state = state_with(200);
+        state.current_epoch_start_shard = 3;
+        // Validators 0..100 exit at epoch 3, which then has 3 committees per slot, so the
+        // counts differ across the epochs spanned below.
+        for v in state.validators.iter_mut().take(100) {
+            v.exit_epoch = 3;
+        }
+        assert_eq!(get_current_epoch(&state, &config), Ok(2));
+        assert_eq!(get_committee_count_per_slot(&state, 2, &config), Ok(5));
+        assert_eq!(get_committee_count_per_slot(&state, 3, &config), Ok(3));
+        assert_eq!(get_start_shard(&state, 16, &config), Ok(3));
+        for slot in 8..31 {
+            let epoch = slot / 8;
+            let per_slot = get_committee_count_per_slot(&state, epoch, &config).unwrap();
+            let here = get_start_shard(&state, slot, &config).unwrap();
+            let next = get_start_shard(&state, slot + 1, &config).unwrap();
+            assert_eq!((here + per_slot) % 5, next, "slot {slot}");
+            let naive: u64 = (slot..31)
+                .map(|s| get_committee_count_per_slot(&state, s / 8, &config).unwrap())
+                .sum();
+            assert_eq!(
+                get_committee_count_delta(&state, slot, 31, &config),
+                Ok(naive)
+            );
+        }
+        assert_eq!(
+            compute_shard_from_committee_index(&state, 4, 16, &config),
+            Ok((4 + 3) % 5)
+        );
+    }
 
     #[test]
     fn committee_source_epoch() {

@@ -21,6 +21,8 @@ pub use sets::{
 use primitives::bls::{BlsError, SignatureSet, verify_signature_sets};
 use primitives::types::ValidatorIndex;
 
+use crate::BeaconStateError;
+
 /// Why a signature was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SignatureInvalid {
@@ -44,6 +46,10 @@ pub enum SignatureInvalid {
         /// The signer's index.
         index: ValidatorIndex,
     },
+    /// No signing domain: the configuration has no slots per epoch, which
+    /// [`ChainConfig::validate`](primitives::ChainConfig::validate) refuses.
+    #[error("no signing domain: {0}")]
+    NoDomain(BeaconStateError),
     /// The signature does not verify.
     #[error("the signature does not verify")]
     Mismatch,
@@ -123,5 +129,62 @@ impl VerifySignatures<'_> {
                 Ok(())
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use primitives::bls::interop_secret_key;
+    use primitives::types::Hash256;
+
+    fn set(message: u8, signed: u8) -> SignatureSet<'static> {
+        let key = interop_secret_key(1).unwrap();
+        SignatureSet::single_pubkey(
+            key.sign(Hash256::repeat_byte(signed)),
+            key.public_key(),
+            Hash256::repeat_byte(message),
+        )
+    }
+
+    #[test]
+    fn each_mode_handles_good_and_bad_sets() {
+        assert_eq!(
+            VerifySignatures::Individually.check(|| Ok(set(1, 1))),
+            Ok(())
+        );
+        assert_eq!(
+            VerifySignatures::Individually.check(|| Ok(set(1, 2))),
+            Err(SignatureInvalid::Mismatch)
+        );
+
+        let mut batch = SignatureBatch::new();
+        assert!(batch.verify());
+        let mut verify = VerifySignatures::Batch(&mut batch);
+        assert!(verify.is_checking());
+        verify.check(|| Ok(set(1, 1))).unwrap();
+        verify.check(|| Ok(set(2, 2))).unwrap();
+        assert_eq!(batch.len(), 2);
+        assert!(batch.verify());
+        let mut verify = VerifySignatures::Batch(&mut batch);
+        // A bad set is collected too, and fails the whole batch.
+        verify.check(|| Ok(set(3, 4))).unwrap();
+        assert!(!batch.verify());
+
+        let mut skip = VerifySignatures::Skip;
+        assert!(!skip.is_checking());
+        assert_eq!(
+            skip.check(|| -> Result<SignatureSet<'static>, _> {
+                unreachable!("a skipped set is never built")
+            }),
+            Ok(())
+        );
+        // Malformed input is refused at once in the checking modes.
+        let mut batch = SignatureBatch::new();
+        assert_eq!(
+            VerifySignatures::Batch(&mut batch).check(|| Err(SignatureInvalid::Mismatch)),
+            Err(SignatureInvalid::Mismatch)
+        );
+        assert!(batch.is_empty());
     }
 }

@@ -28,16 +28,20 @@ fn signature(bytes: &SignatureBytes) -> Result<Signature, SignatureInvalid> {
     Signature::from_bytes(bytes).map_err(SignatureInvalid::Malformed)
 }
 
-/// The domain of `domain_type` at `epoch`; the accessor fails only on a corrupt state, which
-/// no signature can then satisfy.
+/// The domain of `domain_type` at `epoch`.
 fn domain<E: EthSpec>(
     state: &BeaconState<E>,
     domain_type: [u8; 4],
     epoch: Option<Epoch>,
     config: &ChainConfig,
 ) -> Result<Root, SignatureInvalid> {
-    get_domain(state, domain_type, epoch, config)
-        .map_err(|_: BeaconStateError| SignatureInvalid::Mismatch)
+    get_domain(state, domain_type, epoch, config).map_err(SignatureInvalid::NoDomain)
+}
+
+/// The epoch of `slot`, for a signing domain.
+fn epoch_at(slot: u64, config: &ChainConfig) -> Result<Epoch, SignatureInvalid> {
+    compute_epoch_at_slot(slot, config)
+        .map_err(|e| SignatureInvalid::NoDomain(BeaconStateError::from(e)))
 }
 
 /// A block header's proposer signature (`process_proposer_slashing`): `DOMAIN_BEACON_PROPOSER`
@@ -48,8 +52,7 @@ pub fn block_header_signature_set<E: EthSpec>(
     config: &ChainConfig,
 ) -> Result<SignatureSet<'static>, SignatureInvalid> {
     let header = &signed_header.message;
-    let epoch =
-        compute_epoch_at_slot(header.slot, config).map_err(|_| SignatureInvalid::Mismatch)?;
+    let epoch = epoch_at(header.slot, config)?;
     let domain = domain(state, config.domain_beacon_proposer, Some(epoch), config)?;
     Ok(SignatureSet::single_pubkey(
         signature(&signed_header.signature)?,
@@ -65,8 +68,7 @@ pub fn block_proposal_signature_set<E: EthSpec>(
     config: &ChainConfig,
 ) -> Result<SignatureSet<'static>, SignatureInvalid> {
     let block = &signed_block.message;
-    let epoch =
-        compute_epoch_at_slot(block.slot, config).map_err(|_| SignatureInvalid::Mismatch)?;
+    let epoch = epoch_at(block.slot, config)?;
     let domain = domain(state, config.domain_beacon_proposer, Some(epoch), config)?;
     Ok(SignatureSet::single_pubkey(
         signature(&signed_block.signature)?,
@@ -83,8 +85,7 @@ pub fn randao_signature_set<E: EthSpec>(
     randao_reveal: &SignatureBytes,
     config: &ChainConfig,
 ) -> Result<SignatureSet<'static>, SignatureInvalid> {
-    let epoch =
-        compute_epoch_at_slot(state.slot, config).map_err(|_| SignatureInvalid::Mismatch)?;
+    let epoch = epoch_at(state.slot, config)?;
     let domain = domain(state, config.domain_randao, Some(epoch), config)?;
     Ok(SignatureSet::single_pubkey(
         signature(randao_reveal)?,
