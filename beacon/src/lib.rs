@@ -2,6 +2,8 @@
 //!
 //! - [`accessors`] and [`mutators`]: the spec's beacon state accessors (`get_*`) and mutators.
 //! - [`per_block`]: block processing, one file per operation.
+//! - [`signatures`]: how processing checks signatures (each at once, in one batch, or not at
+//!   all) and the signature sets of every signed object.
 //! - [`fork_choice`]: LMD-GHOST with FFG filtering on a proto-array.
 //!
 //! This crate is pure: it takes a state and an input and returns a new state or a typed error.
@@ -17,6 +19,19 @@
 )]
 
 pub mod accessors;
+mod error;
 pub mod fork_choice;
 pub mod mutators;
 pub mod per_block;
+pub mod signatures;
+
+pub use error::BeaconStateError;
+
+use primitives::types::{Epoch, Slot};
+
+/// `GENESIS_SLOT`.
+pub const GENESIS_SLOT: Slot = 0;
+/// `GENESIS_EPOCH`.
+pub const GENESIS_EPOCH: Epoch = 0;
+/// `FAR_FUTURE_EPOCH`: the epoch of an event that is not scheduled.
+pub const FAR_FUTURE_EPOCH: Epoch = u64::MAX;

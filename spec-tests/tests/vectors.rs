@@ -70,6 +70,11 @@ fn minimal_phase0_shuffling() {
 }
 
 #[test]
+fn minimal_phase1_operations() {
+    run_runner("minimal", "phase1", "operations");
+}
+
+#[test]
 fn minimal_phase1_ssz_static() {
     run_runner("minimal", "phase1", "ssz_static");
 }

@@ -1,1 +1,29 @@
-//! See the crate documentation.
+//! Block processing, one file per operation of the spec's `process_block`.
+//!
+//! Each `process_*` function runs every check of its spec function, signatures included (as
+//! its [`VerifySignatures`](crate::signatures::VerifySignatures) says), before it writes
+//! anything, and its writes cannot fail half-way (the mutators compute before they write; an
+//! attester slashing that slashes several validators restores the ones it slashed if a later
+//! one fails). So when an operation returns an error the state is as it was. A whole block is
+//! another matter: its operations apply one after the other, so a caller processing a block
+//! works on a copy of the state and keeps it only if the block (and its signature batch)
+//! passes.
+
+mod attestation;
+mod attester_slashing;
+mod block_header;
+mod deposit;
+mod errors;
+mod proposer_slashing;
+mod voluntary_exit;
+
+pub use attestation::{process_attestation, validate_attestation};
+pub use attester_slashing::process_attester_slashing;
+pub use block_header::process_block_header;
+pub use deposit::{get_validator_from_deposit, process_deposit};
+pub use errors::{
+    AttestationInvalid, AttesterSlashingInvalid, BlockProcessingError, DepositInvalid, ExitInvalid,
+    HeaderInvalid, OperationError, ProposerSlashingInvalid,
+};
+pub use proposer_slashing::process_proposer_slashing;
+pub use voluntary_exit::process_voluntary_exit;
