@@ -23,6 +23,7 @@ mod error;
 pub mod fork_choice;
 pub mod mutators;
 pub mod per_block;
+pub mod per_epoch;
 pub mod signatures;
 
 pub use error::BeaconStateError;

@@ -39,6 +39,7 @@ pub use shards::{
     get_shard_proposer_index, get_start_shard,
 };
 pub use validators::{
-    balance, get_active_validator_indices, get_online_validator_indices, get_total_active_balance,
-    get_total_balance, get_validator_churn_limit, validator,
+    BASE_REWARDS_PER_EPOCH, balance, get_active_validator_indices, get_base_reward,
+    get_online_validator_indices, get_total_active_balance, get_total_balance,
+    get_validator_churn_limit, validator,
 };

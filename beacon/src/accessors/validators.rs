@@ -114,3 +114,28 @@ pub fn get_online_validator_indices<E: EthSpec>(
     }
     Ok(online)
 }
+
+/// `BASE_REWARDS_PER_EPOCH`: source, target, head and inclusion delay.
+pub const BASE_REWARDS_PER_EPOCH: u64 = 4;
+
+/// `get_base_reward`: `effective_balance * BASE_REWARD_FACTOR // integer_squareroot(total
+/// active balance) // BASE_REWARDS_PER_EPOCH`.
+///
+/// `total_active_balance` is passed in because epoch processing computes it once for every
+/// validator; pass [`get_total_active_balance`] of the same state.
+pub fn get_base_reward<E: EthSpec>(
+    state: &BeaconState<E>,
+    index: ValidatorIndex,
+    total_active_balance: Gwei,
+    config: &ChainConfig,
+) -> Result<Gwei, BeaconStateError> {
+    let effective_balance = validator(state, index)?.effective_balance;
+    let root = primitives::math::integer_squareroot(total_active_balance);
+    effective_balance
+        .checked_mul(config.base_reward_factor)
+        .and_then(|scaled| scaled.checked_div(root))
+        .and_then(|per_root| per_root.checked_div(BASE_REWARDS_PER_EPOCH))
+        .ok_or(BeaconStateError::Overflow {
+            what: "effective_balance * BASE_REWARD_FACTOR // sqrt(total active balance)",
+        })
+}

@@ -1,0 +1,1 @@
+//! `process_challenge_deadlines` (to be written).

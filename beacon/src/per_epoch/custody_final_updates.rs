@@ -1,0 +1,1 @@
+//! `process_custody_final_updates` (to be written).

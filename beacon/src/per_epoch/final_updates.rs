@@ -1,0 +1,1 @@
+//! `process_final_updates` (to be written).

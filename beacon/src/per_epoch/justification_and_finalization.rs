@@ -1,0 +1,1 @@
+//! `process_justification_and_finalization` (to be written).

@@ -1,0 +1,1 @@
+//! `process_light_client_committee_updates` (to be written).

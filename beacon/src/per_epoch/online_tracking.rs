@@ -1,0 +1,1 @@
+//! `process_online_tracking` (to be written).

@@ -1,0 +1,1 @@
+//! `process_registry_updates` (to be written).

@@ -1,0 +1,1 @@
+//! `process_reveal_deadlines` (to be written).

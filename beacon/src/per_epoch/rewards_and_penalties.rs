@@ -1,0 +1,1 @@
+//! `process_rewards_and_penalties` (to be written).
