@@ -44,11 +44,10 @@ pub enum ContextError {
 }
 
 impl ExecutionContext {
-    /// The context of `shard` under `config` (its `INITIAL_ACTIVE_SHARDS` shards, gas price
-    /// bounds), at the shard's current `gas_price`.
+    /// The context of `shard` under `config` (its `INITIAL_ACTIVE_SHARDS` shards, its
+    /// `BASE_CHAIN_ID`, gas price bounds), at the shard's current `gas_price`.
     pub fn from_config(
         config: &ChainConfig,
-        base_chain_id: u64,
         shard: u64,
         gas_price: u64,
     ) -> Result<Self, ContextError> {
@@ -63,11 +62,11 @@ impl ExecutionContext {
                 max: config.max_gasprice,
             });
         }
-        shard_chain_id(base_chain_id, shard)?;
+        shard_chain_id(config.base_chain_id, shard)?;
         Ok(Self {
             shard,
             shard_count,
-            base_chain_id,
+            base_chain_id: config.base_chain_id,
             gas_price,
         })
     }

@@ -559,15 +559,26 @@ mod tests {
         let config = ChainConfig::preset(PresetName::Minimal);
         let shards = config.initial_active_shards;
         let price = config.min_gasprice;
-        let ctx = ExecutionContext::from_config(&config, 7, shards - 1, price).unwrap();
+        let ctx = ExecutionContext::from_config(&config, shards - 1, price).unwrap();
         assert_eq!(ctx.shard_count, shards);
+        assert_eq!(ctx.base_chain_id, config.base_chain_id);
         assert!(matches!(
-            ExecutionContext::from_config(&config, 7, shards, price),
+            ExecutionContext::from_config(&config, shards, price),
             Err(ContextError::ShardOutOfRange { .. })
         ));
         assert!(matches!(
-            ExecutionContext::from_config(&config, 7, 0, config.max_gasprice + 1),
+            ExecutionContext::from_config(&config, 0, config.max_gasprice + 1),
             Err(ContextError::GasPriceOutOfRange { .. })
+        ));
+        let near_max = ChainConfig {
+            base_chain_id: u64::MAX,
+            ..config
+        };
+        assert!(matches!(
+            ExecutionContext::from_config(&near_max, 1, price),
+            Err(ContextError::ChainId(
+                TransactionError::ChainIdOverflow { .. }
+            ))
         ));
     }
 
