@@ -5,6 +5,7 @@
 //! - [`account`] and [`state_tree`]: balances and nonces committed by an incremental SSZ list root.
 //! - [`mod@home_shard`]: which shard holds an address's account.
 //! - [`execution`]: a block's transfers applied all-or-nothing, fees burned, cross-shard value out.
+//! - [`deposit_contract`]: shard 0's deposit contract, the tree beacon proposers vote on.
 //! - [`mempool`]: pending transfers per sender, replace-by-fee, bounded, best-first selection.
 //! - [`signer`]: signing transfers as a wallet does (load generator, tests, benchmarks).
 //!
@@ -21,6 +22,7 @@
 )]
 
 pub mod account;
+pub mod deposit_contract;
 pub mod execution;
 pub mod home_shard;
 pub mod mempool;
@@ -30,10 +32,11 @@ pub mod state_tree;
 pub mod transaction;
 
 pub use account::{Account, AccountProof, AccountRecord, AccountState, verify_account_proof};
+pub use deposit_contract::{DepositContract, DepositRevert, validate_deposit};
 pub use execution::{
-    ContextError, CrossShardTransfer, ExecutionContext, ExecutionError, ExecutionOutcome,
-    StateJournal, TransferEffect, TransferInvalid, apply_transfer, execute_block,
-    execute_transactions,
+    CommitError, ContextError, CrossShardTransfer, DEPOSIT_SHARD, ExecutionContext, ExecutionError,
+    ExecutionOutcome, ExecutionState, StateJournal, TransactionReceipt, TransferEffect,
+    TransferInvalid, apply_transfer, execute_block, execute_transactions,
 };
 pub use home_shard::{HomeShardError, home_shard};
 pub use mempool::{Mempool, MempoolConfig, MempoolError, PooledTransaction};
