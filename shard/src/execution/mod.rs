@@ -25,7 +25,7 @@ mod state;
 
 pub use context::{ContextError, ExecutionContext};
 pub use journal::StateJournal;
-pub use state::{CommitError, DEPOSIT_SHARD, ExecutionState};
+pub use state::{CommitError, DEPOSIT_SHARD, ExecutionState, account_leaf};
 
 use alloy_primitives::{Address, B256, U256};
 

@@ -4,7 +4,7 @@ use alloy_primitives::{Address, B256};
 use ethereum_hashing::hash32_concat;
 use primitives::types::{DepositData, Eth1Data};
 
-use crate::account::{Account, AccountState};
+use crate::account::{Account, AccountProof, AccountRecord, AccountState};
 use crate::deposit_contract::{DepositContract, DepositRevert, MAX_DEPOSIT_COUNT};
 use crate::state_tree::StateTreeError;
 
@@ -79,6 +79,16 @@ impl ExecutionState {
         self.deposit_contract.eth1_data(block_hash)
     }
 
+    /// The proof of the account of `address` against [`Self::root`]: its account-list proof
+    /// with the deposit root appended, for `is_valid_merkle_branch` at depth
+    /// `ACCOUNT_TREE_DEPTH + 2` with the leaf `hash_tree_root(AccountRecord)` and the same index
+    /// (the account list is the left child of the root).
+    pub fn account_proof(&self, address: &Address) -> Option<AccountProof> {
+        let mut proof = self.accounts.proof(address)?;
+        proof.branch.push(self.deposit_contract.get_deposit_root());
+        Some(proof)
+    }
+
     /// Writes a block's account changes and appends its deposits, all or nothing.
     pub fn commit(
         &mut self,
@@ -95,5 +105,61 @@ impl ExecutionState {
             self.deposit_contract.deposit(data)?;
         }
         Ok(())
+    }
+}
+
+/// The leaf an [`ExecutionState::account_proof`] proves.
+pub fn account_leaf(address: Address, account: Account) -> B256 {
+    tree_hash::TreeHash::tree_hash_root(&AccountRecord::new(address, account))
+}
+
+#[cfg(test)]
+mod tests {
+    use alloy_primitives::U256;
+    use primitives::types::DepositData;
+
+    use super::*;
+    use crate::state_tree::{ACCOUNT_TREE_DEPTH, is_valid_merkle_branch};
+
+    #[test]
+    fn root_commits_to_accounts_and_deposits_and_proofs_verify() {
+        let address = Address::repeat_byte(3);
+        let account = Account {
+            balance: U256::from(5u64),
+            nonce: 1,
+        };
+        let mut state =
+            ExecutionState::new(AccountState::from_accounts([(address, account)]).unwrap());
+        let root = state.root();
+        assert_eq!(
+            root,
+            B256::from(hash32_concat(
+                &state.accounts().root().0,
+                &DepositContract::new().get_deposit_root().0
+            ))
+        );
+        let proof = state.account_proof(&address).unwrap();
+        let leaf = account_leaf(address, account);
+        assert!(is_valid_merkle_branch(
+            leaf,
+            &proof.branch,
+            ACCOUNT_TREE_DEPTH + 2,
+            proof.index,
+            root
+        ));
+        state
+            .commit(Vec::new(), vec![DepositData::default()])
+            .unwrap();
+        assert_ne!(state.root(), root);
+        assert_eq!(state.accounts().get(&address), Some(account));
+        let proof = state.account_proof(&address).unwrap();
+        assert!(is_valid_merkle_branch(
+            leaf,
+            &proof.branch,
+            ACCOUNT_TREE_DEPTH + 2,
+            proof.index,
+            state.root()
+        ));
+        assert!(state.account_proof(&Address::repeat_byte(4)).is_none());
     }
 }
