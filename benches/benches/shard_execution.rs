@@ -6,11 +6,11 @@
 use std::hint::black_box;
 use std::num::NonZeroUsize;
 
-use alloy_primitives::U256;
+use alloy_primitives::{Address, U256};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use shard::{
-    Account, AccountState, ExecutionContext, SenderCache, ShardTransaction, TransferRequest,
-    TransferSigner, execute_block, execute_transactions, recover_senders,
+    Account, AccountState, ExecutionContext, ExecutionState, SenderCache, ShardTransaction,
+    TransferRequest, TransferSigner, execute_block, execute_transactions, recover_senders,
 };
 
 const ACCOUNTS: u64 = 10_000;
@@ -18,7 +18,7 @@ const BLOCK_TXS: u64 = 1_000;
 const BASE_CHAIN_ID: u64 = 1;
 
 struct Fixture {
-    state: AccountState,
+    state: ExecutionState,
     txs: Vec<ShardTransaction>,
     context: ExecutionContext,
 }
@@ -35,12 +35,16 @@ fn fixture() -> Fixture {
         (signer.address(), account)
     }))
     .expect("genesis state");
+    let state = ExecutionState::new(state);
     // One shard, so every recipient is local and every transfer touches two accounts.
     let context = ExecutionContext {
         shard: 0,
         shard_count: 1,
         base_chain_id: BASE_CHAIN_ID,
         gas_price: 1_000,
+        // No transaction of the block goes to it.
+        deposit_contract_address: Address::repeat_byte(0xde),
+        min_deposit_amount: 1_000_000_000,
     };
     let txs = (0..BLOCK_TXS)
         .map(|i| {

@@ -27,4 +27,7 @@ pub mod shuffling;
 pub mod signing;
 pub mod types;
 
-pub use config::{ChainConfig, ConfigError, EthSpec, MainnetEthSpec, MinimalEthSpec, PresetName};
+pub use config::{
+    ChainConfig, ConfigError, DEFAULT_BASE_CHAIN_ID, EthSpec, MainnetEthSpec, MinimalEthSpec,
+    PresetName,
+};

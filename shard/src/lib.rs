@@ -5,6 +5,8 @@
 //! - [`account`] and [`state_tree`]: balances and nonces committed by an incremental SSZ list root.
 //! - [`mod@home_shard`]: which shard holds an address's account.
 //! - [`execution`]: a block's transfers applied all-or-nothing, fees burned, cross-shard value out.
+//! - [`genesis_alloc`]: prefunded accounts on every shard from a BIP-39 mnemonic (BIP-44 keys).
+//! - [`deposit_contract`]: shard 0's deposit contract, the tree beacon proposers vote on.
 //! - [`mempool`]: pending transfers per sender, replace-by-fee, bounded, best-first selection.
 //! - [`signer`]: signing transfers as a wallet does (load generator, tests, benchmarks).
 //!
@@ -21,7 +23,9 @@
 )]
 
 pub mod account;
+pub mod deposit_contract;
 pub mod execution;
+pub mod genesis_alloc;
 pub mod home_shard;
 pub mod mempool;
 pub mod recovery;
@@ -30,10 +34,15 @@ pub mod state_tree;
 pub mod transaction;
 
 pub use account::{Account, AccountProof, AccountRecord, AccountState, verify_account_proof};
+pub use deposit_contract::{DepositContract, DepositRevert, validate_deposit};
 pub use execution::{
-    ContextError, CrossShardTransfer, ExecutionContext, ExecutionError, ExecutionOutcome,
-    StateJournal, TransferEffect, TransferInvalid, apply_transfer, execute_block,
-    execute_transactions,
+    CommitError, ContextError, CrossShardTransfer, DEPOSIT_SHARD, ExecutionContext, ExecutionError,
+    ExecutionOutcome, ExecutionState, StateJournal, TransactionReceipt, TransferEffect,
+    TransferInvalid, apply_transfer, execute_block, execute_transactions,
+};
+pub use genesis_alloc::{
+    GenesisAccount, GenesisAllocError, GenesisAllocation, MnemonicKeys, genesis_accounts,
+    initial_account_state,
 };
 pub use home_shard::{HomeShardError, home_shard};
 pub use mempool::{Mempool, MempoolConfig, MempoolError, PooledTransaction};

@@ -373,7 +373,7 @@ mod tests {
 
     use super::*;
     use crate::account::Account;
-    use crate::execution::{ExecutionContext, execute_transactions};
+    use crate::execution::{ExecutionContext, ExecutionState, execute_transactions};
     use crate::signer::{TransferRequest, TransferSigner};
     use crate::transaction::TX_BASE_GAS;
 
@@ -635,10 +635,12 @@ mod tests {
             shard_count: 1,
             base_chain_id: CHAIN_ID,
             gas_price: GAS_PRICE,
+            deposit_contract_address: Address::repeat_byte(0xde),
+            min_deposit_amount: 1_000_000_000,
         };
-        let mut post = state.clone();
+        let mut post = ExecutionState::new(state.clone());
         execute_transactions(&mut post, &txs, &senders, &context).unwrap();
-        pool.prune(&post);
+        pool.prune(post.accounts());
         assert!(pool.is_empty());
         // A gas budget of two transfers takes the two best.
         let mut pool = self::pool(100);

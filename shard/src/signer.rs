@@ -77,6 +77,11 @@ impl TransferSigner {
 
     /// Signs a legacy transfer with EIP-155 replay protection; returns its EIP-2718 bytes.
     pub fn sign_legacy(&self, request: &TransferRequest) -> Bytes {
+        self.sign_legacy_call(request, Bytes::new())
+    }
+
+    /// Signs a legacy EIP-155 transaction carrying `input` as calldata (a deposit).
+    pub fn sign_legacy_call(&self, request: &TransferRequest, input: Bytes) -> Bytes {
         let tx = TxLegacy {
             chain_id: Some(request.chain_id),
             nonce: request.nonce,
@@ -84,7 +89,7 @@ impl TransferSigner {
             gas_limit: request.gas_limit,
             to: TxKind::Call(request.to),
             value: request.value,
-            input: Bytes::new(),
+            input,
         };
         let signature = self.sign_hash(tx.signature_hash().0);
         TxEnvelope::from(tx.into_signed(signature))
@@ -94,6 +99,11 @@ impl TransferSigner {
 
     /// Signs an EIP-1559 transfer; returns its EIP-2718 bytes.
     pub fn sign_eip1559(&self, request: &TransferRequest) -> Bytes {
+        self.sign_eip1559_call(request, Bytes::new())
+    }
+
+    /// Signs an EIP-1559 transaction carrying `input` as calldata (a deposit).
+    pub fn sign_eip1559_call(&self, request: &TransferRequest, input: Bytes) -> Bytes {
         let tx = TxEip1559 {
             chain_id: request.chain_id,
             nonce: request.nonce,
@@ -103,7 +113,7 @@ impl TransferSigner {
             to: TxKind::Call(request.to),
             value: request.value,
             access_list: Default::default(),
-            input: Bytes::new(),
+            input,
         };
         let signature = self.sign_hash(tx.signature_hash().0);
         TxEnvelope::from(tx.into_signed(signature))

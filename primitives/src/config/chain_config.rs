@@ -406,6 +406,25 @@ pub struct ChainConfig {
     pub early_derived_secret_reveal_slot_reward_multiple: u64,
     /// `MINOR_REWARD_QUOTIENT`.
     pub minor_reward_quotient: u64,
+    /// `BASE_CHAIN_ID` (shardnet): shard `s` signs and accepts Ethereum transactions with
+    /// chain id `BASE_CHAIN_ID + s`. Absent from the spec's files, so it defaults to
+    /// [`DEFAULT_BASE_CHAIN_ID`].
+    #[serde(default = "default_base_chain_id")]
+    pub base_chain_id: u64,
+}
+
+/// The default `BASE_CHAIN_ID`: `0x5AD0_0000` (1,523,580,928).
+///
+/// Chosen away from the small and round ids that public networks and development tools use
+/// (1, 5, 1337, 31337, 11155111, ...) so that a wallet never confuses a shard with another chain.
+/// It is below `2**31`, so `2 * chain_id + 36` (a legacy EIP-155 `v`) fits the 32-bit field that
+/// hardware wallets use, and a multiple of `2**20`, so the ids of all `MAX_SHARDS` shards
+/// (`base + 0 ..= base + 1023`) share its leading digits. A public deployment should still check
+/// a chain registry and override it per testnet.
+pub const DEFAULT_BASE_CHAIN_ID: u64 = 0x5AD0_0000;
+
+fn default_base_chain_id() -> u64 {
+    DEFAULT_BASE_CHAIN_ID
 }
 
 impl ChainConfig {
@@ -835,6 +854,24 @@ mod tests {
         assert!(matches!(err, ConfigError::Yaml(_)), "{err}");
         let err = base.with_overrides_yaml("- 1").unwrap_err();
         assert!(matches!(err, ConfigError::NotAMapping), "{err}");
+    }
+
+    #[test]
+    fn base_chain_id_defaults_when_absent_and_can_be_overridden() {
+        let preset = ChainConfig::preset(PresetName::Minimal);
+        assert_eq!(preset.base_chain_id, DEFAULT_BASE_CHAIN_ID);
+        let text = preset.to_yaml().unwrap();
+        assert!(text.contains("BASE_CHAIN_ID: 1523580928"), "{text}");
+        let without: String = text
+            .lines()
+            .filter(|line| !line.starts_with("BASE_CHAIN_ID"))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        assert_eq!(ChainConfig::from_yaml(&without).unwrap(), preset);
+        let custom = preset.with_overrides_yaml("BASE_CHAIN_ID: 900000").unwrap();
+        assert_eq!(custom.base_chain_id, 900_000);
+        let err = preset.with_overrides_yaml("BASE_CHAIN_ID: -1").unwrap_err();
+        assert!(matches!(err, ConfigError::Yaml(_)), "{err}");
     }
 
     #[test]

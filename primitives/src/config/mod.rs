@@ -14,6 +14,11 @@
 //! * Every other constant (slot time, committee size, shuffle rounds, active shards, churn,
 //!   delays, rewards, fork versions, domains...) is a plain run-time value in [`ChainConfig`].
 //!
+//! * **shardnet extension keys** are not in the spec; the spec's own files lack them, so each has
+//!   a serde default and may be overridden per testnet like any run-time value:
+//!   - `BASE_CHAIN_ID` ([`ChainConfig::base_chain_id`], default [`DEFAULT_BASE_CHAIN_ID`]):
+//!     shard `s` uses the Ethereum chain id `BASE_CHAIN_ID + s`.
+//!
 //! `SECONDS_PER_SLOT` accepts a decimal (`0.5`) so that testnets can run sub-second slots; the
 //! value is kept in milliseconds.
 
@@ -21,6 +26,7 @@ mod chain_config;
 mod preset;
 
 pub use chain_config::{
-    BOUNDED_KEYS, ChainConfig, ConfigError, PresetName, SlotDuration, TYPE_SHAPING_KEYS,
+    BOUNDED_KEYS, ChainConfig, ConfigError, DEFAULT_BASE_CHAIN_ID, PresetName, SlotDuration,
+    TYPE_SHAPING_KEYS,
 };
 pub use preset::{EthSpec, MainnetEthSpec, MinimalEthSpec};

@@ -1,6 +1,9 @@
-//! The context a shard block is executed in: shard, shard count, chain id and gas price.
+//! The context a shard block is executed in: shard, shard count, chain id, gas price, and
+//! where the deposit contract is.
 
+use alloy_primitives::Address;
 use primitives::ChainConfig;
+use primitives::types::Gwei;
 
 use crate::transaction::{TransactionError, shard_chain_id};
 
@@ -15,6 +18,10 @@ pub struct ExecutionContext {
     pub base_chain_id: u64,
     /// The shard's gas price (the EIP-1559 base fee), in wei.
     pub gas_price: u64,
+    /// `DEPOSIT_CONTRACT_ADDRESS`: on shard 0, transactions to it are deposits.
+    pub deposit_contract_address: Address,
+    /// `MIN_DEPOSIT_AMOUNT`, in gwei: smaller deposits revert.
+    pub min_deposit_amount: Gwei,
 }
 
 /// Why an execution context cannot be built from a configuration.
@@ -44,11 +51,10 @@ pub enum ContextError {
 }
 
 impl ExecutionContext {
-    /// The context of `shard` under `config` (its `INITIAL_ACTIVE_SHARDS` shards, gas price
-    /// bounds), at the shard's current `gas_price`.
+    /// The context of `shard` under `config` (its `INITIAL_ACTIVE_SHARDS` shards, its
+    /// `BASE_CHAIN_ID`, gas price bounds, deposit contract), at the shard's current `gas_price`.
     pub fn from_config(
         config: &ChainConfig,
-        base_chain_id: u64,
         shard: u64,
         gas_price: u64,
     ) -> Result<Self, ContextError> {
@@ -63,12 +69,14 @@ impl ExecutionContext {
                 max: config.max_gasprice,
             });
         }
-        shard_chain_id(base_chain_id, shard)?;
+        shard_chain_id(config.base_chain_id, shard)?;
         Ok(Self {
             shard,
             shard_count,
-            base_chain_id,
+            base_chain_id: config.base_chain_id,
             gas_price,
+            deposit_contract_address: config.deposit_contract_address,
+            min_deposit_amount: config.min_deposit_amount,
         })
     }
 }

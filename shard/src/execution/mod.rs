@@ -1,4 +1,4 @@
-//! Execution of a shard block's transfers against the shard's account state.
+//! Execution of a shard block's transactions against the shard's execution state.
 //!
 //! Every transaction of a block must be valid, or the block is: the first invalid one is
 //! reported with its index and reason and the state is left as it was (changes go to a
@@ -11,19 +11,29 @@
 //! home shard is another shard debits the sender here and emits a [`CrossShardTransfer`]; the
 //! destination shard credits it later. Supply is therefore accounted for exactly:
 //! balances before = balances after + burned + value of the emitted cross-shard transfers.
+//!
+//! Deposits: on shard 0, a transaction to `DEPOSIT_CONTRACT_ADDRESS` calls the deposit contract
+//! ([`crate::deposit_contract`]), wherever the address's home shard is. A valid deposit moves
+//! its value to the contract's account and appends its `DepositData` to the tree; an invalid
+//! one **reverts**: it stays a valid transaction (fee paid, nonce used), its value stays with the
+//! sender and its receipt says why. On other shards a call to that address reverts too.
 
 mod context;
+mod deposit;
 mod journal;
+mod state;
 
 pub use context::{ContextError, ExecutionContext};
 pub use journal::StateJournal;
+pub use state::{CommitError, DEPOSIT_SHARD, ExecutionState, account_leaf};
 
 use alloy_primitives::{Address, B256, U256};
 
-use crate::account::AccountState;
+use crate::account::Account;
+use crate::deposit_contract::DepositRevert;
+use crate::execution::deposit::deposit_call;
 use crate::home_shard::{HomeShardError, home_shard};
 use crate::recovery::{SenderCache, SenderRecoveryFailed, recover_senders};
-use crate::state_tree::StateTreeError;
 use crate::transaction::{ShardTransaction, TransactionError, shard_chain_id};
 
 /// Value leaving this shard for an account of another shard.
@@ -128,9 +138,9 @@ pub enum ExecutionError {
     /// The block's gas or burned fees overflow.
     #[error("block gas or fee total overflows")]
     TotalOverflow,
-    /// The state cannot take the block's new accounts.
+    /// The state cannot take the block's new accounts or deposits.
     #[error(transparent)]
-    State(#[from] StateTreeError),
+    State(#[from] CommitError),
 }
 
 impl ExecutionError {
@@ -141,7 +151,7 @@ impl ExecutionError {
             Self::SenderRecovery(err) => err.is_bad_data(),
             Self::TotalOverflow => true,
             Self::SenderCountMismatch { .. } => false,
-            Self::State(err) => err.is_bad_data(),
+            Self::State(_) => false,
         }
     }
 }
@@ -155,12 +165,36 @@ pub struct TransferEffect {
     pub burned: U256,
     /// The value sent to another shard, if the recipient lives there.
     pub cross_shard: Option<CrossShardTransfer>,
+    /// Why the call reverted, if it did (only calls to the deposit contract can).
+    pub revert: Option<DepositRevert>,
+    /// The index of the deposit the transaction made, if it was one.
+    pub deposit_index: Option<u64>,
+}
+
+/// The receipt of one executed transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TransactionReceipt {
+    /// The transaction hash.
+    pub tx_hash: B256,
+    /// Gas used.
+    pub gas_used: u64,
+    /// Why it reverted, if it did: its value stayed with the sender, its fee was paid.
+    pub revert: Option<DepositRevert>,
+    /// The index of the deposit it made on shard 0's deposit contract, if any.
+    pub deposit_index: Option<u64>,
+}
+
+impl TransactionReceipt {
+    /// Ethereum's receipt status: whether the transaction did not revert.
+    pub fn success(&self) -> bool {
+        self.revert.is_none()
+    }
 }
 
 /// What a block's execution produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExecutionOutcome {
-    /// The state root after the block.
+    /// The state root after the block (see [`ExecutionState::root`]).
     pub state_root: B256,
     /// Total gas used.
     pub gas_used: u64,
@@ -168,10 +202,13 @@ pub struct ExecutionOutcome {
     pub burned: U256,
     /// Transfers to other shards, in transaction order.
     pub cross_shard_transfers: Vec<CrossShardTransfer>,
+    /// One receipt per transaction, in order.
+    pub receipts: Vec<TransactionReceipt>,
 }
 
-/// Applies one transfer from `sender` to the journal, or says why it is invalid (the journal
-/// is then unchanged).
+/// Applies one transaction from `sender` to the journal, or says why it is invalid (the journal
+/// is then unchanged). A call to the deposit contract that reverts is valid: it pays its fee
+/// and uses its nonce, and its effect says why it reverted.
 pub fn apply_transfer(
     journal: &mut StateJournal<'_>,
     tx: &ShardTransaction,
@@ -205,61 +242,94 @@ pub fn apply_transfer(
             available: from.balance,
         });
     }
-    // fee <= gas_limit * max_fee, so the debit below cannot underflow once max_cost is covered.
+    // fee <= gas_limit * max_fee, so the debits below cannot underflow once max_cost is covered.
     let gas_used = tx.intrinsic_gas();
     let burned = U256::from(gas_used).saturating_mul(U256::from(price));
-    let debit = tx.value().saturating_add(burned);
-    from.balance = from
-        .balance
-        .checked_sub(debit)
-        .ok_or(TransferInvalid::InsufficientBalance {
-            needed: debit,
-            available: from.balance,
-        })?;
+    from.balance = debit(from.balance, burned)?;
     from.nonce = from
         .nonce
         .checked_add(1)
         .ok_or(TransferInvalid::NonceOverflow)?;
-    let dest_shard = home_shard(&tx.to(), context.shard_count)?;
+    let mut effect = TransferEffect {
+        gas_used,
+        burned,
+        cross_shard: None,
+        revert: None,
+        deposit_index: None,
+    };
     // Every check runs before the first write, so an invalid transfer leaves no trace.
-    let cross_shard = if dest_shard != context.shard {
+    if tx.to() == context.deposit_contract_address {
+        match deposit_call(journal, tx, context) {
+            Ok(data) => {
+                from.balance = debit(from.balance, tx.value())?;
+                credit(journal, sender, from, tx.to(), tx.value())?;
+                effect.deposit_index = Some(journal.push_deposit(data));
+            }
+            Err(revert) => {
+                journal.set(sender, from);
+                effect.revert = Some(revert);
+            }
+        }
+        return Ok(effect);
+    }
+    from.balance = debit(from.balance, tx.value())?;
+    let dest_shard = home_shard(&tx.to(), context.shard_count)?;
+    if dest_shard != context.shard {
         journal.set(sender, from);
-        Some(CrossShardTransfer {
+        effect.cross_shard = Some(CrossShardTransfer {
             from: sender,
             to: tx.to(),
             value: tx.value(),
             source_shard: context.shard,
             dest_shard,
             tx_hash: tx.hash(),
+        });
+    } else {
+        credit(journal, sender, from, tx.to(), tx.value())?;
+    }
+    Ok(effect)
+}
+
+fn debit(balance: U256, amount: U256) -> Result<U256, TransferInvalid> {
+    balance
+        .checked_sub(amount)
+        .ok_or(TransferInvalid::InsufficientBalance {
+            needed: amount,
+            available: balance,
         })
-    } else if tx.to() == sender {
+}
+
+/// Writes the sender's debited account `from` and credits `value` to `to` on this shard,
+/// checking the credit before either write.
+fn credit(
+    journal: &mut StateJournal<'_>,
+    sender: Address,
+    mut from: Account,
+    to: Address,
+    value: U256,
+) -> Result<(), TransferInvalid> {
+    if to == sender {
         from.balance = from
             .balance
-            .checked_add(tx.value())
+            .checked_add(value)
             .ok_or(TransferInvalid::BalanceOverflow)?;
         journal.set(sender, from);
-        None
     } else {
-        let mut to = journal.get(&tx.to());
-        to.balance = to
+        let mut recipient = journal.get(&to);
+        recipient.balance = recipient
             .balance
-            .checked_add(tx.value())
+            .checked_add(value)
             .ok_or(TransferInvalid::BalanceOverflow)?;
         journal.set(sender, from);
-        journal.set(tx.to(), to);
-        None
-    };
-    Ok(TransferEffect {
-        gas_used,
-        burned,
-        cross_shard,
-    })
+        journal.set(to, recipient);
+    }
+    Ok(())
 }
 
 /// Executes a block's transactions, sent by `senders`, on `state`. On success the state holds
 /// the block's changes; on any error it is left exactly as it was.
 pub fn execute_transactions(
-    state: &mut AccountState,
+    state: &mut ExecutionState,
     txs: &[ShardTransaction],
     senders: &[Address],
     context: &ExecutionContext,
@@ -274,6 +344,7 @@ pub fn execute_transactions(
     let mut gas_used = 0u64;
     let mut burned = U256::ZERO;
     let mut cross_shard_transfers = Vec::new();
+    let mut receipts = Vec::with_capacity(txs.len());
     for (index, (tx, sender)) in txs.iter().zip(senders).enumerate() {
         let effect = apply_transfer(&mut journal, tx, *sender, context)
             .map_err(|reason| ExecutionError::TransactionInvalid { index, reason })?;
@@ -284,21 +355,28 @@ pub fn execute_transactions(
             .checked_add(effect.burned)
             .ok_or(ExecutionError::TotalOverflow)?;
         cross_shard_transfers.extend(effect.cross_shard);
+        receipts.push(TransactionReceipt {
+            tx_hash: tx.hash(),
+            gas_used: effect.gas_used,
+            revert: effect.revert,
+            deposit_index: effect.deposit_index,
+        });
     }
-    let changes = journal.into_changes();
-    state.apply(changes)?;
+    let (accounts, deposits) = journal.into_changes();
+    state.commit(accounts, deposits)?;
     Ok(ExecutionOutcome {
         state_root: state.root(),
         gas_used,
         burned,
         cross_shard_transfers,
+        receipts,
     })
 }
 
 /// Recovers the senders of a block's transactions (in parallel, through `cache`) and executes
 /// them as [`execute_transactions`] does.
 pub fn execute_block(
-    state: &mut AccountState,
+    state: &mut ExecutionState,
     txs: &[ShardTransaction],
     cache: &SenderCache,
     context: &ExecutionContext,
@@ -315,13 +393,15 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::account::Account;
+    use crate::account::{Account, AccountState};
     use crate::signer::{TransferRequest, TransferSigner};
     use crate::transaction::TX_BASE_GAS;
 
     const BASE_CHAIN_ID: u64 = 1000;
     const GAS_PRICE: u64 = 10;
     const FUNDS: u64 = 1_000_000_000;
+    /// Home shard 0 of 2, apart from the test's other addresses.
+    const DEPOSIT_CONTRACT: Address = Address::repeat_byte(0xde);
 
     fn context() -> ExecutionContext {
         ExecutionContext {
@@ -329,6 +409,8 @@ mod tests {
             shard_count: 2,
             base_chain_id: BASE_CHAIN_ID,
             gas_price: GAS_PRICE,
+            deposit_contract_address: DEPOSIT_CONTRACT,
+            min_deposit_amount: 1_000_000_000,
         }
     }
 
@@ -346,8 +428,8 @@ mod tests {
             .collect()
     }
 
-    fn funded(signers: &[TransferSigner]) -> AccountState {
-        AccountState::from_accounts(signers.iter().map(|s| {
+    fn funded(signers: &[TransferSigner]) -> ExecutionState {
+        let accounts = AccountState::from_accounts(signers.iter().map(|s| {
             (
                 s.address(),
                 Account {
@@ -356,7 +438,8 @@ mod tests {
                 },
             )
         }))
-        .unwrap()
+        .unwrap();
+        ExecutionState::new(accounts)
     }
 
     fn request(nonce: u64, to: Address, value: u64) -> TransferRequest {
@@ -387,10 +470,13 @@ mod tests {
         assert_eq!(outcome.burned, U256::from(fee));
         assert_eq!(outcome.gas_used, TX_BASE_GAS);
         assert!(outcome.cross_shard_transfers.is_empty());
-        let sender = state.get(&keys[0].address()).unwrap();
+        let sender = state.accounts().get(&keys[0].address()).unwrap();
         assert_eq!(sender.balance, U256::from(FUNDS - 500 - fee));
         assert_eq!(sender.nonce, 1);
-        assert_eq!(state.get(&local(1)).unwrap().balance, U256::from(500u64));
+        assert_eq!(
+            state.accounts().get(&local(1)).unwrap().balance,
+            U256::from(500u64)
+        );
         assert_eq!(outcome.state_root, state.root());
     }
 
@@ -408,7 +494,7 @@ mod tests {
                 .unwrap();
         // min(20, 10 + 3) = 13, then min(11, 13) = 11.
         assert_eq!(outcome.burned, U256::from((13 + 11) * TX_BASE_GAS));
-        assert_eq!(state.get(&sender).unwrap().nonce, 2);
+        assert_eq!(state.accounts().get(&sender).unwrap().nonce, 2);
     }
 
     #[test]
@@ -430,9 +516,9 @@ mod tests {
                 tx_hash: hash,
             }]
         );
-        assert!(state.get(&remote(1)).is_none());
+        assert!(state.accounts().get(&remote(1)).is_none());
         assert_eq!(
-            state.get(&keys[0].address()).unwrap().balance,
+            state.accounts().get(&keys[0].address()).unwrap().balance,
             U256::from(FUNDS - 700 - 20 * TX_BASE_GAS)
         );
     }
@@ -449,7 +535,7 @@ mod tests {
         let tx = decode(&keys[0].sign_legacy(&request(0, sender, 12_345)));
         execute_transactions(&mut state, &[tx], &[sender], &context).unwrap();
         assert_eq!(
-            state.get(&sender).unwrap(),
+            state.accounts().get(&sender).unwrap(),
             Account {
                 balance: U256::from(FUNDS - 20 * TX_BASE_GAS),
                 nonce: 1
@@ -548,7 +634,10 @@ mod tests {
         let cache = SenderCache::new(NonZeroUsize::new(16).unwrap());
         let outcome = execute_block(&mut state, &txs, &cache, &context()).unwrap();
         assert_eq!(cache.len(), 3);
-        assert_eq!(state.get(&local(1)).unwrap().balance, U256::from(30u64));
+        assert_eq!(
+            state.accounts().get(&local(1)).unwrap().balance,
+            U256::from(30u64)
+        );
         assert_eq!(outcome.gas_used, 3 * TX_BASE_GAS);
         let err = execute_transactions(&mut state, &txs, &[], &context()).unwrap_err();
         assert!(!err.is_bad_data());
@@ -559,15 +648,26 @@ mod tests {
         let config = ChainConfig::preset(PresetName::Minimal);
         let shards = config.initial_active_shards;
         let price = config.min_gasprice;
-        let ctx = ExecutionContext::from_config(&config, 7, shards - 1, price).unwrap();
+        let ctx = ExecutionContext::from_config(&config, shards - 1, price).unwrap();
         assert_eq!(ctx.shard_count, shards);
+        assert_eq!(ctx.base_chain_id, config.base_chain_id);
         assert!(matches!(
-            ExecutionContext::from_config(&config, 7, shards, price),
+            ExecutionContext::from_config(&config, shards, price),
             Err(ContextError::ShardOutOfRange { .. })
         ));
         assert!(matches!(
-            ExecutionContext::from_config(&config, 7, 0, config.max_gasprice + 1),
+            ExecutionContext::from_config(&config, 0, config.max_gasprice + 1),
             Err(ContextError::GasPriceOutOfRange { .. })
+        ));
+        let near_max = ChainConfig {
+            base_chain_id: u64::MAX,
+            ..config
+        };
+        assert!(matches!(
+            ExecutionContext::from_config(&near_max, 1, price),
+            Err(ContextError::ChainId(
+                TransactionError::ChainIdOverflow { .. }
+            ))
         ));
     }
 
@@ -615,11 +715,11 @@ mod tests {
         fn supply_is_conserved(steps in prop::collection::vec(arb_step(), 1..40)) {
             let keys = signers(4);
             let mut state = funded(&keys);
-            let supply = state.total_balance();
+            let supply = state.accounts().total_balance();
             let mut burned = U256::ZERO;
             let mut exported = U256::ZERO;
             let mut block: Vec<(ShardTransaction, Address)> = Vec::new();
-            let flush = |state: &mut AccountState, block: &mut Vec<(ShardTransaction, Address)>,
+            let flush = |state: &mut ExecutionState, block: &mut Vec<(ShardTransaction, Address)>,
                              burned: &mut U256, exported: &mut U256| {
                 let (txs, senders): (Vec<_>, Vec<_>) = block.drain(..).unzip();
                 let before = state.clone();
@@ -636,6 +736,7 @@ mod tests {
             for step in steps {
                 let key = &keys[step.signer];
                 let nonce = state
+                    .accounts()
                     .get_or_default(&key.address())
                     .nonce
                     .saturating_add_signed(i64::from(step.nonce_offset))
@@ -655,10 +756,10 @@ mod tests {
                 if step.block_break {
                     flush(&mut state, &mut block, &mut burned, &mut exported);
                 }
-                prop_assert_eq!(state.total_balance() + burned + exported, supply);
+                prop_assert_eq!(state.accounts().total_balance() + burned + exported, supply);
             }
             flush(&mut state, &mut block, &mut burned, &mut exported);
-            prop_assert_eq!(state.total_balance() + burned + exported, supply);
+            prop_assert_eq!(state.accounts().total_balance() + burned + exported, supply);
         }
     }
 }
