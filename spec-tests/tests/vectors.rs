@@ -70,6 +70,11 @@ fn minimal_phase0_shuffling() {
 }
 
 #[test]
+fn minimal_phase1_epoch_processing() {
+    run_runner("minimal", "phase1", "epoch_processing");
+}
+
+#[test]
 fn minimal_phase1_operations() {
     run_runner("minimal", "phase1", "operations");
 }

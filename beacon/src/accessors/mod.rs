@@ -8,6 +8,7 @@
 
 mod committee_cache;
 pub(crate) mod committees;
+mod compact_committee;
 mod custody;
 mod epochs;
 mod indexed_attestation;
@@ -19,6 +20,9 @@ pub use committee_cache::{CommitteeCache, CommitteeCaches};
 pub use committees::{
     get_attesting_indices, get_beacon_committee, get_beacon_proposer_index,
     get_committee_count_per_slot, get_indexed_attestation,
+};
+pub use compact_committee::{
+    committee_to_compact_committee, pack_compact_validator, unpack_compact_validator,
 };
 pub use custody::get_custody_period_for_validator;
 pub use epochs::{
