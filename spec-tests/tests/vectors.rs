@@ -78,3 +78,37 @@ fn minimal_phase1_operations() {
 fn minimal_phase1_ssz_static() {
     run_runner("minimal", "phase1", "ssz_static");
 }
+
+/// The custody game's epoch steps, while `epoch_processing` as a whole is pending.
+#[test]
+fn minimal_phase1_custody_epoch_steps() {
+    let Some(root) = vectors_root() else { return };
+    let mut failures = Vec::new();
+    for handler in spec_tests::handlers::all().filter(|h| {
+        h.runner == "epoch_processing"
+            && matches!(
+                h.handler,
+                "reveal_deadlines" | "challenge_deadlines" | "custody_final_updates"
+            )
+    }) {
+        let report = spec_tests::run_handler(&root, handler);
+        spec_tests::report!(
+            "{}: {} passed, {} failed, {} skipped",
+            report.name,
+            report.passed,
+            report.failed.len(),
+            report.skipped.len()
+        );
+        for (case, error) in &report.failed {
+            spec_tests::report!("  FAILED {case}: {error}");
+        }
+        if report.passed == 0 && report.failed.is_empty() {
+            failures.push((report.name.clone(), "no case ran".to_owned()));
+        }
+        if !report.skipped.is_empty() {
+            failures.push((report.name.clone(), "cases skipped".to_owned()));
+        }
+        failures.extend(report.failed);
+    }
+    assert!(failures.is_empty(), "failed cases: {failures:?}");
+}

@@ -13,3 +13,7 @@ mod registry_updates;
 mod reveal_deadlines;
 mod rewards_and_penalties;
 mod slashings;
+
+pub use challenge_deadlines::process_challenge_deadlines;
+pub use custody_final_updates::process_custody_final_updates;
+pub use reveal_deadlines::process_reveal_deadlines;

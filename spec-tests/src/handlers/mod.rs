@@ -1,6 +1,7 @@
 //! The registered handlers, one module per runner.
 
 pub mod bls;
+pub mod custody;
 pub mod operations;
 pub mod shuffling;
 pub mod ssz_generic;
@@ -12,6 +13,7 @@ use crate::Handler;
 pub fn all() -> impl Iterator<Item = &'static Handler> {
     [
         bls::HANDLERS,
+        custody::HANDLERS,
         operations::HANDLERS,
         ssz_generic::HANDLERS,
         shuffling::HANDLERS,
