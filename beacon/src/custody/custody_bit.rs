@@ -171,3 +171,126 @@ fn custody_prime(config: &ChainConfig) -> Result<U256, CustodyError> {
             what: "CUSTODY_PRIME",
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use primitives::PresetName;
+
+    fn config() -> ChainConfig {
+        ChainConfig::preset(PresetName::Minimal)
+    }
+
+    fn u(value: u64) -> U256 {
+        U256::from(value)
+    }
+
+    // The expected bits come from the spec's Python `legendre_bit`.
+    #[test]
+    fn legendre_bit_matches_the_spec_for_composite_moduli() {
+        let q15 = [
+            0, 1, 1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0,
+            0, 0,
+        ];
+        for (a, bit) in q15.iter().enumerate() {
+            assert_eq!(legendre_bit(u(a as u64), u(15)), Ok(*bit == 1), "a = {a}");
+        }
+        let q21 = [
+            0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0,
+        ];
+        for (a, bit) in q21.iter().enumerate() {
+            assert_eq!(legendre_bit(u(a as u64), u(21)), Ok(*bit == 1), "a = {a}");
+        }
+        assert_eq!(legendre_bit(u(3), u(10)), Err(CustodyError::EvenModulus));
+        assert_eq!(
+            legendre_bit(u(3), U256::ZERO),
+            Err(CustodyError::EvenModulus)
+        );
+    }
+
+    #[test]
+    fn legendre_bit_matches_the_spec_modulo_the_custody_prime() {
+        let p = config().custody_prime;
+        let cases = [
+            (u(1), true),
+            (u(2), false),
+            (u(5), false),
+            (u(12_345_678_901_234_567_890), true),
+            (p - u(1), false),
+            (p + u(3), false),
+            (U256::MAX, false),
+        ];
+        for (a, bit) in cases {
+            assert_eq!(legendre_bit(a, p), Ok(bit), "a = {a}");
+        }
+    }
+
+    #[test]
+    fn atoms_are_right_padded() {
+        let atoms = get_custody_atoms(&[1, 2, 3], &config()).unwrap();
+        assert_eq!(atoms.len(), 1);
+        assert_eq!(atoms[0][..3], [1, 2, 3]);
+        assert!(atoms[0][3..].iter().all(|b| *b == 0));
+        assert_eq!(get_custody_atoms(&[0; 64], &config()).unwrap().len(), 2);
+        assert!(get_custody_atoms(&[], &config()).unwrap().is_empty());
+    }
+
+    // The expected hashes come from the spec's Python `universal_hash_function`.
+    #[test]
+    fn universal_hash_matches_the_spec() {
+        let secrets = [
+            (U256::from(1u8) << 255) + u(12345),
+            U256::MAX,
+            U256::from(98_765_432_109_876_543_210u128),
+        ];
+        let atoms = vec![
+            (0u8..32).collect::<Vec<u8>>(),
+            vec![0xff; 32],
+            vec![7; 32],
+            vec![0; 32],
+        ];
+        let hex = |s: &str| U256::from_str_radix(s, 16).unwrap();
+        assert_eq!(
+            universal_hash_function(&atoms, &secrets, &config()),
+            Ok(hex(
+                "1f1e1d1c1b1a191817161514131211a3ffbef80c38ca9ce5607872303fa7d400"
+            ))
+        );
+        assert_eq!(
+            universal_hash_function(&atoms[..3], &secrets, &config()),
+            Ok(hex(
+                "7f1e1d1c1b1a191817161514131211a3ffbef80c38ca9ce5607873f0225645cb"
+            ))
+        );
+        assert_eq!(universal_hash_function(&[], &secrets, &config()), Ok(u(1)));
+        assert!(universal_hash_function(&atoms, &secrets[..2], &config()).is_err());
+    }
+
+    #[test]
+    fn secrets_of_the_point_at_infinity_and_of_garbage() {
+        let infinity = Signature::infinity().to_bytes();
+        assert_eq!(
+            get_custody_secrets(&infinity, &config()),
+            Ok(vec![u(1), U256::ZERO, U256::ZERO])
+        );
+        assert!(matches!(
+            get_custody_secrets(&SignatureBytes([0x11; 96]), &config()),
+            Err(CustodyError::BadKey(_))
+        ));
+    }
+
+    #[test]
+    fn secrets_read_x_of_a_signature() {
+        let key = primitives::bls::interop_secret_key(0).unwrap();
+        let signature = key
+            .sign(primitives::types::Hash256::repeat_byte(3))
+            .to_bytes();
+        let bytes = signature.as_bytes();
+        let secrets = get_custody_secrets(&signature, &config()).unwrap();
+        assert_eq!(secrets.len(), 3);
+        // The first secret is the low 32 bytes of x's real part, the last 48 bytes of the
+        // compressed point read big-endian.
+        let c0_low: Vec<u8> = bytes[64..].iter().rev().copied().collect();
+        assert_eq!(secrets[0], U256::from_le_slice(&c0_low));
+    }
+}

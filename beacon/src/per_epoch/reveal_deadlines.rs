@@ -35,3 +35,29 @@ pub fn process_reveal_deadlines<E: EthSpec>(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accessors::committees::tests::state_with;
+    use primitives::PresetName;
+
+    #[test]
+    fn validators_past_their_reveal_deadline_are_slashed() {
+        let config = ChainConfig::preset(PresetName::Minimal);
+        let mut state = state_with(64);
+        // Epoch 80: validator i is in custody period (80 + i % 32) // 32, 2 or 3.
+        state.slot = 80 * config.slots_per_epoch;
+        for validator in state.validators.iter_mut() {
+            validator.next_custody_secret_to_reveal = 5;
+        }
+        // Period 2, deadline 1: late. Period 3, deadline 2: late. Period 2, deadline 2: on time.
+        for (index, next_secret) in [(3, 0), (20, 1), (2, 1)] {
+            state.validators[index].next_custody_secret_to_reveal = next_secret;
+        }
+        process_reveal_deadlines(&mut state, &config).unwrap();
+        let slashed: Vec<usize> = (0..64).filter(|i| state.validators[*i].slashed).collect();
+        assert_eq!(slashed, vec![3, 20]);
+        assert!(state.balances[3] < config.max_effective_balance);
+    }
+}
