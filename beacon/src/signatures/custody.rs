@@ -3,8 +3,10 @@
 
 use primitives::bls::{PublicKey, SignatureSet};
 use primitives::signing::compute_signing_root;
-use primitives::types::{BeaconState, Epoch, Root, SignatureBytes, SignedCustodySlashing};
-use primitives::types::{EarlyDerivedSecretReveal, ValidatorIndex};
+use primitives::types::{
+    BeaconState, EarlyDerivedSecretReveal, Epoch, Root, SignatureBytes, SignedCustodySlashing,
+    ValidatorIndex,
+};
 use primitives::{ChainConfig, EthSpec};
 
 use super::sets::{domain, signature, validator_pubkey};

@@ -24,6 +24,7 @@ pub(super) fn validator_pubkey<E: EthSpec>(
         .map_err(|error| SignatureInvalid::BadPublicKey { index, error })
 }
 
+/// The decoded signature.
 pub(super) fn signature(bytes: &SignatureBytes) -> Result<Signature, SignatureInvalid> {
     Signature::from_bytes(bytes).map_err(SignatureInvalid::Malformed)
 }
