@@ -2,6 +2,7 @@
 //!
 //! - [`accessors`] and [`mutators`]: the spec's beacon state accessors (`get_*`) and mutators.
 //! - [`per_block`]: block processing, one file per operation.
+//! - [`custody`]: the custody game's helpers and block operations.
 //! - [`signatures`]: how processing checks signatures (each at once, in one batch, or not at
 //!   all) and the signature sets of every signed object.
 //! - [`fork_choice`]: LMD-GHOST with FFG filtering on a proto-array.
@@ -19,6 +20,7 @@
 )]
 
 pub mod accessors;
+pub mod custody;
 mod error;
 pub mod fork_choice;
 pub mod mutators;

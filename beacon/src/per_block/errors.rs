@@ -4,6 +4,7 @@ use primitives::types::{Checkpoint, CommitteeIndex, Epoch, Root, Shard, Slot, Va
 
 use crate::BeaconStateError;
 use crate::accessors::IndexedAttestationInvalid;
+use crate::custody::CustodyOperationError;
 use crate::signatures::SignatureInvalid;
 
 /// The failure of one operation: the operation breaks a rule (`Invalid`), or the state could
@@ -321,6 +322,9 @@ pub enum BlockProcessingError {
         /// Why.
         reason: ExitInvalid,
     },
+    /// A custody game operation is invalid, or the state failed it.
+    #[error(transparent)]
+    Custody(#[from] CustodyOperationError),
     /// An accessor or mutator failed on the state.
     #[error("beacon state: {0}")]
     BeaconState(#[from] BeaconStateError),
@@ -330,7 +334,10 @@ impl BlockProcessingError {
     /// Whether the block's sender is at fault (its content breaks a rule), as opposed to a
     /// state this node could not process.
     pub fn is_bad_data(&self) -> bool {
-        !matches!(self, Self::BeaconState(_))
+        match self {
+            Self::Custody(e) => e.is_bad_data(),
+            _ => !matches!(self, Self::BeaconState(_)),
+        }
     }
 
     /// The error of the header.

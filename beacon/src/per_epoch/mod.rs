@@ -17,10 +17,13 @@ mod reveal_deadlines;
 mod rewards_and_penalties;
 mod slashings;
 
+pub use challenge_deadlines::process_challenge_deadlines;
 pub use current_epoch_start_shard::update_current_epoch_start_shard;
+pub use custody_final_updates::process_custody_final_updates;
 pub use errors::EpochProcessingError;
 pub use final_updates::process_final_updates;
 pub use light_client_committee_updates::process_light_client_committee_updates;
 pub use online_tracking::process_online_tracking;
 pub use registry_updates::process_registry_updates;
+pub use reveal_deadlines::process_reveal_deadlines;
 pub use slashings::process_slashings;

@@ -14,7 +14,7 @@ use crate::BeaconStateError;
 use crate::accessors::{get_domain, validator};
 
 /// The decoded public key of validator `index`.
-fn validator_pubkey<E: EthSpec>(
+pub(super) fn validator_pubkey<E: EthSpec>(
     state: &BeaconState<E>,
     index: ValidatorIndex,
 ) -> Result<PublicKey, SignatureInvalid> {
@@ -24,12 +24,13 @@ fn validator_pubkey<E: EthSpec>(
         .map_err(|error| SignatureInvalid::BadPublicKey { index, error })
 }
 
-fn signature(bytes: &SignatureBytes) -> Result<Signature, SignatureInvalid> {
+/// The decoded signature.
+pub(super) fn signature(bytes: &SignatureBytes) -> Result<Signature, SignatureInvalid> {
     Signature::from_bytes(bytes).map_err(SignatureInvalid::Malformed)
 }
 
 /// The domain of `domain_type` at `epoch`.
-fn domain<E: EthSpec>(
+pub(super) fn domain<E: EthSpec>(
     state: &BeaconState<E>,
     domain_type: [u8; 4],
     epoch: Option<Epoch>,

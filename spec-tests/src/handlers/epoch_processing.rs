@@ -87,10 +87,7 @@ fn step_not_built(_case: &Case) -> Result<Outcome, CaseError> {
 }
 
 handlers!(
-    "challenge_deadlines" => step_not_built,
-    "custody_final_updates" => step_not_built,
     "justification_and_finalization" => step_not_built,
-    "reveal_deadlines" => step_not_built,
     "rewards_and_penalties" => step_not_built,
     "final_updates" => final_updates,
     "registry_updates" => registry_updates,

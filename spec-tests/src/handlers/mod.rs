@@ -1,6 +1,7 @@
 //! The registered handlers, one module per runner.
 
 pub mod bls;
+pub mod custody;
 pub mod epoch_processing;
 pub mod operations;
 pub mod shuffling;
@@ -13,6 +14,7 @@ use crate::Handler;
 pub fn all() -> impl Iterator<Item = &'static Handler> {
     [
         bls::HANDLERS,
+        custody::HANDLERS,
         epoch_processing::HANDLERS,
         operations::HANDLERS,
         ssz_generic::HANDLERS,

@@ -25,7 +25,7 @@ use crate::{Case, CaseError, Handler, Outcome};
 type State = BeaconState<MinimalEthSpec>;
 
 /// Applies one operation to a state.
-type Apply<O> =
+pub(crate) type Apply<O> =
     fn(&mut State, &O, &mut VerifySignatures<'_>, &ChainConfig) -> Result<(), BlockProcessingError>;
 
 /// `meta.yaml`.
@@ -43,7 +43,9 @@ enum Mode {
     Skip,
 }
 
-fn run_operation<O: ssz::Decode>(
+/// Runs one case of an operation read from `file`, in every signature mode its
+/// `bls_setting` allows.
+pub(crate) fn run_operation<O: ssz::Decode>(
     case: &Case,
     file: &str,
     apply: Apply<O>,
@@ -268,13 +270,6 @@ fn shard_transition(_: &Case) -> Result<Outcome, CaseError> {
     ))
 }
 
-fn custody_game(_: &Case) -> Result<Outcome, CaseError> {
-    Ok(Outcome::Skipped(
-        "the custody game operations (process_custody_game_operations) are not built yet"
-            .to_owned(),
-    ))
-}
-
 macro_rules! handlers {
     ($($name:literal => $run:expr),* $(,)?) => {
         /// The handlers of this runner.
@@ -294,11 +289,7 @@ handlers!(
     "attestation" => attestation,
     "attester_slashing" => attester_slashing,
     "block_header" => block_header,
-    "chunk_challenge" => custody_game,
-    "custody_key_reveal" => custody_game,
-    "custody_slashing" => custody_game,
     "deposit" => deposit,
-    "early_derived_secret_reveal" => custody_game,
     "proposer_slashing" => proposer_slashing,
     "shard_transition" => shard_transition,
     "voluntary_exit" => voluntary_exit,
