@@ -93,6 +93,12 @@ pub enum ShardTransitionInvalid {
 /// Why a shard block is refused by `verify_shard_block_message`, or cannot be processed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ShardBlockInvalid {
+    /// The block's shard is not one of the beacon state's shards.
+    #[error("shard {shard} is not a shard of the beacon state")]
+    UnknownShard {
+        /// The block's shard.
+        shard: u64,
+    },
     /// The block does not build on the shard's latest block.
     #[error("shard parent root {block} is not the shard's latest block root {expected}")]
     ShardParentRootMismatch {

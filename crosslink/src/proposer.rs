@@ -3,10 +3,8 @@
 //! crosslink, run through `process_shard_block` slot by slot, with their signatures aggregated.
 
 use primitives::bls::{AggregateSignature, Signature};
-use primitives::types::{
-    Bytes32, ShardBlock, ShardState, ShardTransition, SignedShardBlock, Slot,
-};
 use primitives::types::Shard;
+use primitives::types::{Bytes32, ShardBlock, ShardState, ShardTransition, SignedShardBlock, Slot};
 use primitives::{ChainConfig, EthSpec};
 use ssz_types::VariableList;
 use tree_hash::TreeHash;
@@ -127,7 +125,10 @@ mod tests {
             latest_block_root: Root::ZERO,
         };
         let mut blocks = Vec::new();
-        let keys = [interop_secret_key(1).unwrap(), interop_secret_key(2).unwrap()];
+        let keys = [
+            interop_secret_key(1).unwrap(),
+            interop_secret_key(2).unwrap(),
+        ];
         for (slot, key) in [1, 3].into_iter().zip(&keys) {
             let message = ShardBlock::<E> {
                 slot,

@@ -199,8 +199,8 @@ mod tests {
         let offsets = [11, 12, 13];
         let blocks = [block(11, &[1; 300]), block(13, &[2; 5])];
         // Zero signatures: the proposer helper is exercised with real ones in `proposer`.
-        let fields = crate::get_shard_transition_fields(&pre(), 1, &offsets, &blocks, &config)
-            .unwrap();
+        let fields =
+            crate::get_shard_transition_fields(&pre(), 1, &offsets, &blocks, &config).unwrap();
         let transition = ShardTransition::<E> {
             start_slot: 11,
             shard_block_lengths: fields.shard_block_lengths,
@@ -210,7 +210,10 @@ mod tests {
         };
         let proposals = verify_shard_transition(&transition, &offsets, &pre(), &config).unwrap();
         assert_eq!(
-            proposals.iter().map(|p| (p.index, p.slot)).collect::<Vec<_>>(),
+            proposals
+                .iter()
+                .map(|p| (p.index, p.slot))
+                .collect::<Vec<_>>(),
             vec![(0, 11), (2, 13)]
         );
         verify_data_against_blocks(&transition, &offsets, &blocks).unwrap();
@@ -219,7 +222,9 @@ mod tests {
         let headers = chain_shard_block_headers(
             1,
             pre().latest_block_root,
-            proposals.iter().map(|p| (p, 3, Root::repeat_byte(p.slot as u8))),
+            proposals
+                .iter()
+                .map(|p| (p, 3, Root::repeat_byte(p.slot as u8))),
         );
         assert_eq!(headers[0].shard_parent_root, pre().latest_block_root);
         assert_eq!(headers[1].shard_parent_root, headers[0].tree_hash_root());

@@ -14,7 +14,9 @@ mod attester_slashing;
 mod block_header;
 mod deposit;
 mod errors;
+mod light_client_aggregate;
 mod proposer_slashing;
+mod shard_transitions;
 mod voluntary_exit;
 
 pub use attestation::{process_attestation, validate_attestation};
@@ -25,5 +27,12 @@ pub use errors::{
     AttestationInvalid, AttesterSlashingInvalid, BlockProcessingError, DepositInvalid, ExitInvalid,
     HeaderInvalid, OperationError, ProposerSlashingInvalid,
 };
+pub use light_client_aggregate::{LightClientAggregateInvalid, process_light_client_aggregate};
 pub use proposer_slashing::process_proposer_slashing;
+pub use shard_transitions::{
+    ShardTransitionsInvalid, apply_shard_transition, get_shard_winning_roots,
+    is_on_time_attestation, is_winning_attestation, optional_aggregate_verify,
+    optional_fast_aggregate_verify, process_crosslink_for_shard, process_crosslinks,
+    process_shard_transitions, verify_empty_shard_transition,
+};
 pub use voluntary_exit::process_voluntary_exit;

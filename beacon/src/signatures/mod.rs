@@ -13,6 +13,7 @@
 
 mod sets;
 
+pub(crate) use sets::validator_pubkey;
 pub use sets::{
     block_header_signature_set, block_proposal_signature_set, deposit_signature_set,
     indexed_attestation_signature_set, randao_signature_set, voluntary_exit_signature_set,

@@ -2,6 +2,7 @@
 
 pub mod bls;
 pub mod operations;
+pub mod sanity;
 pub mod shuffling;
 pub mod ssz_generic;
 pub mod ssz_static;
@@ -13,6 +14,7 @@ pub fn all() -> impl Iterator<Item = &'static Handler> {
     [
         bls::HANDLERS,
         operations::HANDLERS,
+        sanity::HANDLERS,
         ssz_generic::HANDLERS,
         shuffling::HANDLERS,
         ssz_static::HANDLERS,
@@ -27,6 +29,7 @@ pub const RUNNERS: &[(&str, &str, &str)] = &[
     ("general", "phase0", "ssz_generic"),
     ("minimal", "phase0", "shuffling"),
     ("minimal", "phase1", "operations"),
+    ("minimal", "phase1", "sanity"),
     ("minimal", "phase1", "ssz_static"),
 ];
 
@@ -43,12 +46,6 @@ pub const PENDING: &[(&str, &str, &str, &str)] = &[
         "minimal",
         "phase1",
         "rewards",
-        "the beacon state transition is not built yet",
-    ),
-    (
-        "minimal",
-        "phase1",
-        "sanity",
         "the beacon state transition is not built yet",
     ),
 ];
