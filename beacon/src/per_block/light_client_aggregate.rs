@@ -8,7 +8,7 @@ use primitives::types::{BeaconBlockBody, BeaconState, Gwei, ValidatorIndex};
 use primitives::{ChainConfig, EthSpec};
 
 use super::OperationError;
-use super::shard_transitions::optional_fast_aggregate_verify;
+use super::optional_verify::optional_fast_aggregate_verify;
 use crate::BeaconStateError;
 use crate::accessors::{
     compute_previous_slot, get_base_reward, get_beacon_proposer_index, get_block_root_at_slot,

@@ -9,30 +9,25 @@
 
 use std::collections::BTreeSet;
 
-use crosslink::{
-    ArithmeticError, NO_SIGNATURE, ShardTally, ShardTransitionInvalid, chain_shard_block_headers,
-    post_shard_state, verify_shard_transition,
-};
-use primitives::bls::{PublicKey, Signature, SignatureSet};
+use crosslink::{ArithmeticError, ShardTally, ShardTransitionInvalid};
 use primitives::math::compute_epoch_at_slot;
-use primitives::signing::compute_signing_root;
 use primitives::types::{
     Attestation, AttestationData, BeaconState, CommitteeIndex, PendingAttestation, Root, Shard,
-    ShardState, ShardTransition, SignatureBytes, Slot, ValidatorIndex,
+    ShardState, ShardTransition, Slot, ValidatorIndex,
 };
 use primitives::{ChainConfig, EthSpec};
 use tree_hash::TreeHash;
 
 use super::OperationError;
+use super::apply_shard_transition::check_shard_transition;
 use crate::accessors::{
     CommitteeCaches, compute_offset_slots, compute_previous_slot,
     compute_shard_from_committee_index, get_active_shard_count, get_base_reward,
-    get_beacon_proposer_index, get_block_root_at_slot, get_committee_count_per_slot, get_domain,
-    get_offset_slots, get_online_validator_indices, get_shard_proposer_index,
-    get_total_active_balance, validator,
+    get_beacon_proposer_index, get_committee_count_per_slot, get_online_validator_indices,
+    get_shard_proposer_index, get_total_active_balance, validator,
 };
 use crate::mutators::StagedBalances;
-use crate::signatures::{SignatureInvalid, VerifySignatures, validator_pubkey};
+use crate::signatures::{SignatureInvalid, VerifySignatures};
 use crate::{BeaconStateError, GENESIS_SLOT};
 
 /// Why a block's shard transitions are invalid.
@@ -104,7 +99,8 @@ pub enum ShardTransitionsInvalid {
     Arithmetic(#[from] ArithmeticError),
 }
 
-type Error = OperationError<ShardTransitionsInvalid>;
+/// The error of shard transition processing.
+pub(super) type Error = OperationError<ShardTransitionsInvalid>;
 
 /// An overflow of the vote count: the spec's transition fails, so the block is invalid.
 fn arithmetic(error: ArithmeticError) -> Error {
@@ -130,167 +126,6 @@ pub fn is_winning_attestation<E: EthSpec>(
     is_on_time_attestation(state, &attestation.data)
         && attestation.data.index == committee_index
         && attestation.data.shard_transition_root == winning_root
-}
-
-/// `optional_aggregate_verify`: no signer needs `NO_SIGNATURE`; otherwise `AggregateVerify` of
-/// signer `i` over message `i`, as `verify` says.
-///
-/// One signer over one message is an ordinary set and joins a batch. Several signers over
-/// distinct messages share one signature, which no single-message set of the batch can
-/// express, so that check runs at once in both checking modes.
-pub fn optional_aggregate_verify<E: EthSpec>(
-    state: &BeaconState<E>,
-    signers: &[ValidatorIndex],
-    messages: &[Root],
-    signature: &SignatureBytes,
-    verify: &mut VerifySignatures<'_>,
-) -> Result<(), SignatureInvalid> {
-    if signers.is_empty() {
-        return no_signature(signature);
-    }
-    if !verify.is_checking() {
-        return Ok(());
-    }
-    if let ([signer], [message]) = (signers, messages) {
-        return verify.check(|| {
-            Ok(SignatureSet::single_pubkey(
-                decode(signature)?,
-                validator_pubkey(state, *signer)?,
-                *message,
-            ))
-        });
-    }
-    let keys = signers
-        .iter()
-        .map(|index| validator_pubkey(state, *index))
-        .collect::<Result<Vec<_>, _>>()?;
-    let key_refs: Vec<&PublicKey> = keys.iter().collect();
-    if decode(signature)?.aggregate_verify(&key_refs, messages) {
-        Ok(())
-    } else {
-        Err(SignatureInvalid::Mismatch)
-    }
-}
-
-/// `optional_fast_aggregate_verify`: no signer needs `NO_SIGNATURE`; otherwise
-/// `FastAggregateVerify` of the signers over `message`, as `verify` says.
-pub fn optional_fast_aggregate_verify<E: EthSpec>(
-    state: &BeaconState<E>,
-    signers: &[ValidatorIndex],
-    message: Root,
-    signature: &SignatureBytes,
-    verify: &mut VerifySignatures<'_>,
-) -> Result<(), SignatureInvalid> {
-    if signers.is_empty() {
-        return no_signature(signature);
-    }
-    verify.check(|| {
-        let keys = signers
-            .iter()
-            .map(|index| validator_pubkey(state, *index).map(Into::into))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(SignatureSet::multiple_pubkeys(
-            decode(signature)?,
-            keys,
-            message,
-        ))
-    })
-}
-
-/// The stub check of the optional verifications: it holds whether BLS is on or off.
-fn no_signature(signature: &SignatureBytes) -> Result<(), SignatureInvalid> {
-    if *signature == NO_SIGNATURE {
-        Ok(())
-    } else {
-        Err(SignatureInvalid::Mismatch)
-    }
-}
-
-fn decode(signature: &SignatureBytes) -> Result<Signature, SignatureInvalid> {
-    Signature::from_bytes(signature).map_err(SignatureInvalid::Malformed)
-}
-
-/// The shard state `shard` has in `state`.
-fn shard_state<E: EthSpec>(
-    state: &BeaconState<E>,
-    shard: Shard,
-) -> Result<&ShardState, BeaconStateError> {
-    usize::try_from(shard)
-        .ok()
-        .and_then(|i| state.shard_states.get(i))
-        .ok_or(BeaconStateError::UnknownShard {
-            shard,
-            count: state.shard_states.len() as u64,
-        })
-}
-
-/// `apply_shard_transition` without its write: every check, then the shard state it would
-/// store.
-fn check_shard_transition<E: EthSpec>(
-    state: &BeaconState<E>,
-    shard: Shard,
-    transition: &ShardTransition<E>,
-    verify: &mut VerifySignatures<'_>,
-    config: &ChainConfig,
-) -> Result<ShardState, Error> {
-    // PHASE_1_FORK_SLOT is GENESIS_SLOT here, as in the spec's vectors.
-    if state.slot <= GENESIS_SLOT {
-        return Err(OperationError::Invalid(
-            ShardTransitionsInvalid::BeforePhase1 { slot: state.slot },
-        ));
-    }
-    let invalid =
-        |reason| OperationError::Invalid(ShardTransitionsInvalid::Transition { shard, reason });
-    let offset_slots = get_offset_slots(state, shard, config)?;
-    let pre = shard_state(state, shard)?;
-    let proposals =
-        verify_shard_transition(transition, &offset_slots, pre, config).map_err(invalid)?;
-    let mut contexts = Vec::with_capacity(proposals.len());
-    for proposal in &proposals {
-        let proposer = get_shard_proposer_index(state, proposal.slot, shard, config)?;
-        let beacon_parent_root = get_block_root_at_slot(state, proposal.slot)?;
-        contexts.push((proposal, proposer, beacon_parent_root));
-    }
-    let proposers: Vec<ValidatorIndex> = contexts.iter().map(|(_, p, _)| *p).collect();
-    let headers = chain_shard_block_headers(shard, pre.latest_block_root, contexts);
-    let signing_roots = headers
-        .iter()
-        .map(|header| {
-            let epoch = compute_epoch_at_slot(header.slot, config)?;
-            let domain = get_domain(state, config.domain_shard_proposal, Some(epoch), config)?;
-            Ok(compute_signing_root(header, domain))
-        })
-        .collect::<Result<Vec<_>, BeaconStateError>>()?;
-    optional_aggregate_verify(
-        state,
-        &proposers,
-        &signing_roots,
-        &transition.proposer_signature_aggregate,
-        verify,
-    )
-    .map_err(|reason| {
-        OperationError::Invalid(ShardTransitionsInvalid::ProposerSignature { shard, reason })
-    })?;
-    post_shard_state(transition, compute_previous_slot(state.slot)).map_err(invalid)
-}
-
-/// `apply_shard_transition`: checks `transition` against the shard's offset slots, gas prices,
-/// proposers and their aggregate signature, then stores its last shard state.
-pub fn apply_shard_transition<E: EthSpec>(
-    state: &mut BeaconState<E>,
-    shard: Shard,
-    transition: &ShardTransition<E>,
-    verify: &mut VerifySignatures<'_>,
-    config: &ChainConfig,
-) -> Result<(), Error> {
-    let post = check_shard_transition(state, shard, transition, verify, config)?;
-    let count = state.shard_states.len() as u64;
-    let entry = usize::try_from(shard)
-        .ok()
-        .and_then(|i| state.shard_states.get_mut(i))
-        .ok_or(BeaconStateError::UnknownShard { shard, count })?;
-    *entry = post;
-    Ok(())
 }
 
 /// What a crosslinked shard changes: its new state, and the committee and root whose pending
