@@ -3,6 +3,7 @@
 //! - [`accessors`] and [`mutators`]: the spec's beacon state accessors (`get_*`) and mutators.
 //! - [`per_block`]: block processing, one file per operation.
 //! - [`custody`]: the custody game's helpers and block operations.
+//! - [`shard_transition`]: the shard block state transition against its parent beacon state.
 //! - [`signatures`]: how processing checks signatures (each at once, in one batch, or not at
 //!   all) and the signature sets of every signed object.
 //! - [`fork_choice`]: LMD-GHOST with FFG filtering on a proto-array.
@@ -26,6 +27,7 @@ pub mod fork_choice;
 pub mod mutators;
 pub mod per_block;
 pub mod per_epoch;
+pub mod shard_transition;
 pub mod signatures;
 
 pub use error::BeaconStateError;

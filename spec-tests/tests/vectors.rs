@@ -80,6 +80,11 @@ fn minimal_phase1_operations() {
 }
 
 #[test]
+fn minimal_phase1_sanity() {
+    run_runner("minimal", "phase1", "sanity");
+}
+
+#[test]
 fn minimal_phase1_ssz_static() {
     run_runner("minimal", "phase1", "ssz_static");
 }

@@ -2,6 +2,8 @@
 
 use primitives::types::{Checkpoint, CommitteeIndex, Epoch, Root, Shard, Slot, ValidatorIndex};
 
+use super::light_client_aggregate::LightClientAggregateInvalid;
+use super::shard_transitions::ShardTransitionsInvalid;
 use crate::BeaconStateError;
 use crate::accessors::IndexedAttestationInvalid;
 use crate::custody::CustodyOperationError;
@@ -325,6 +327,18 @@ pub enum BlockProcessingError {
     /// A custody game operation is invalid, or the state failed it.
     #[error(transparent)]
     Custody(#[from] CustodyOperationError),
+    /// The shard transitions are invalid.
+    #[error("shard transitions: {reason}")]
+    ShardTransitionsInvalid {
+        /// Why.
+        reason: ShardTransitionsInvalid,
+    },
+    /// The light client aggregate is invalid.
+    #[error("light client aggregate: {reason}")]
+    LightClientAggregateInvalid {
+        /// Why.
+        reason: LightClientAggregateInvalid,
+    },
     /// An accessor or mutator failed on the state.
     #[error("beacon state: {0}")]
     BeaconState(#[from] BeaconStateError),
@@ -384,6 +398,22 @@ impl BlockProcessingError {
     pub fn exit(index: usize, error: OperationError<ExitInvalid>) -> Self {
         match error {
             OperationError::Invalid(reason) => Self::ExitInvalid { index, reason },
+            OperationError::State(e) => Self::BeaconState(e),
+        }
+    }
+
+    /// The error of the shard transitions.
+    pub fn shard_transitions(error: OperationError<ShardTransitionsInvalid>) -> Self {
+        match error {
+            OperationError::Invalid(reason) => Self::ShardTransitionsInvalid { reason },
+            OperationError::State(e) => Self::BeaconState(e),
+        }
+    }
+
+    /// The error of the light client aggregate.
+    pub fn light_client_aggregate(error: OperationError<LightClientAggregateInvalid>) -> Self {
+        match error {
+            OperationError::Invalid(reason) => Self::LightClientAggregateInvalid { reason },
             OperationError::State(e) => Self::BeaconState(e),
         }
     }

@@ -9,14 +9,21 @@
 //! works on a copy of the state and keeps it only if the block (and its signature batch)
 //! passes.
 
+mod apply_shard_transition;
 mod attestation;
 mod attester_slashing;
 mod block_header;
 mod deposit;
 mod errors;
+mod light_client_aggregate;
+mod optional_verify;
 mod proposer_slashing;
+mod shard_transitions;
+#[cfg(test)]
+mod shard_transitions_tests;
 mod voluntary_exit;
 
+pub use apply_shard_transition::apply_shard_transition;
 pub use attestation::{process_attestation, validate_attestation};
 pub use attester_slashing::process_attester_slashing;
 pub use block_header::process_block_header;
@@ -25,5 +32,12 @@ pub use errors::{
     AttestationInvalid, AttesterSlashingInvalid, BlockProcessingError, DepositInvalid, ExitInvalid,
     HeaderInvalid, OperationError, ProposerSlashingInvalid,
 };
+pub use light_client_aggregate::{LightClientAggregateInvalid, process_light_client_aggregate};
+pub use optional_verify::{optional_aggregate_verify, optional_fast_aggregate_verify};
 pub use proposer_slashing::process_proposer_slashing;
+pub use shard_transitions::{
+    ShardTransitionsInvalid, get_shard_winning_roots, is_on_time_attestation,
+    is_winning_attestation, process_crosslink_for_shard, process_crosslinks,
+    process_shard_transitions, verify_empty_shard_transition,
+};
 pub use voluntary_exit::process_voluntary_exit;

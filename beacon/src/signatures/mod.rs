@@ -18,6 +18,7 @@ pub use custody::{
     custody_secret_signature_set, custody_slashing_signature_set,
     verify_early_derived_secret_reveal,
 };
+pub(crate) use sets::validator_pubkey;
 pub use sets::{
     block_header_signature_set, block_proposal_signature_set, deposit_signature_set,
     indexed_attestation_signature_set, randao_signature_set, voluntary_exit_signature_set,

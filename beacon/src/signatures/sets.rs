@@ -14,7 +14,7 @@ use crate::BeaconStateError;
 use crate::accessors::{get_domain, validator};
 
 /// The decoded public key of validator `index`.
-pub(super) fn validator_pubkey<E: EthSpec>(
+pub(crate) fn validator_pubkey<E: EthSpec>(
     state: &BeaconState<E>,
     index: ValidatorIndex,
 ) -> Result<PublicKey, SignatureInvalid> {

@@ -10,12 +10,12 @@
 use beacon::accessors::CommitteeCaches;
 use beacon::per_block::{
     BlockProcessingError, process_attestation, process_attester_slashing, process_block_header,
-    process_deposit, process_proposer_slashing, process_voluntary_exit,
+    process_deposit, process_proposer_slashing, process_shard_transitions, process_voluntary_exit,
 };
 use beacon::signatures::{SignatureBatch, VerifySignatures};
 use primitives::types::{
     Attestation, AttesterSlashing, BeaconBlock, BeaconState, Deposit, ProposerSlashing,
-    SignedVoluntaryExit,
+    ShardTransition, SignedVoluntaryExit,
 };
 use primitives::{ChainConfig, MinimalEthSpec, PresetName};
 use serde::Deserialize;
@@ -50,9 +50,14 @@ pub(crate) fn run_operation<O: ssz::Decode>(
     file: &str,
     apply: Apply<O>,
 ) -> Result<Outcome, CaseError> {
+    let operation: O = case.ssz(file)?;
+    run_loaded(case, &operation, apply)
+}
+
+/// Runs an operation already read from the case's files against `pre.ssz` and `post.ssz`.
+fn run_loaded<O>(case: &Case, operation: &O, apply: Apply<O>) -> Result<Outcome, CaseError> {
     let config = ChainConfig::preset(PresetName::Minimal);
     let pre: State = case.ssz("pre.ssz")?;
-    let operation: O = case.ssz(file)?;
     let post: Option<State> = if case.has("post.ssz") {
         Some(case.ssz("post.ssz")?)
     } else {
@@ -78,14 +83,14 @@ pub(crate) fn run_operation<O: ssz::Decode>(
         let result = match mode {
             Mode::Individually => apply(
                 &mut state,
-                &operation,
+                operation,
                 &mut VerifySignatures::Individually,
                 &config,
             ),
-            Mode::Skip => apply(&mut state, &operation, &mut VerifySignatures::Skip, &config),
+            Mode::Skip => apply(&mut state, operation, &mut VerifySignatures::Skip, &config),
             Mode::Batch => apply(
                 &mut state,
-                &operation,
+                operation,
                 &mut VerifySignatures::Batch(&mut batch),
                 &config,
             ),
@@ -263,11 +268,41 @@ fn attestation(case: &Case) -> Result<Outcome, CaseError> {
     )
 }
 
-fn shard_transition(_: &Case) -> Result<Outcome, CaseError> {
-    Ok(Outcome::Skipped(
-        "process_shard_transitions (crosslinks, apply_shard_transition) is not built yet"
-            .to_owned(),
-    ))
+/// The inputs of a `shard_transition` case: the block's `MAX_SHARDS` transitions and its
+/// attestations, which `pre.ssz` has processed already.
+struct ShardTransitions {
+    transitions: Vec<ShardTransition<MinimalEthSpec>>,
+    attestations: Vec<Attestation<MinimalEthSpec>>,
+}
+
+/// `meta.yaml` of a `shard_transition` case.
+#[derive(Deserialize)]
+struct ShardTransitionsMeta {
+    shard_transitions_count: usize,
+    attestations_count: usize,
+}
+
+fn shard_transition(case: &Case) -> Result<Outcome, CaseError> {
+    let meta: ShardTransitionsMeta = case.yaml("meta.yaml")?;
+    let inputs = ShardTransitions {
+        transitions: (0..meta.shard_transitions_count)
+            .map(|i| case.ssz(&format!("shard_transitions_{i}.ssz")))
+            .collect::<Result<_, _>>()?,
+        attestations: (0..meta.attestations_count)
+            .map(|i| case.ssz(&format!("attestations_{i}.ssz")))
+            .collect::<Result<_, _>>()?,
+    };
+    run_loaded(case, &inputs, |state, inputs, verify, config| {
+        process_shard_transitions(
+            state,
+            &inputs.transitions,
+            &inputs.attestations,
+            &mut CommitteeCaches::new(),
+            verify,
+            config,
+        )
+        .map_err(BlockProcessingError::shard_transitions)
+    })
 }
 
 macro_rules! handlers {
