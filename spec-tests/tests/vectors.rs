@@ -3,7 +3,7 @@
 
 use primitives::{ChainConfig, PresetName};
 use spec_tests::handlers::{PENDING, RUNNERS};
-use spec_tests::{count_cases, run_runner, runner_dirs_on_disk, vectors_root};
+use spec_tests::{count_cases, run_handler, run_runner, runner_dirs_on_disk, vectors_root};
 
 #[test]
 fn every_runner_directory_has_a_test() {
@@ -72,6 +72,36 @@ fn minimal_phase0_shuffling() {
 #[test]
 fn minimal_phase1_operations() {
     run_runner("minimal", "phase1", "operations");
+}
+
+#[test]
+fn minimal_phase1_rewards() {
+    run_runner("minimal", "phase1", "rewards");
+}
+
+/// The `epoch_processing` handlers of justification and rewards alone, until every
+/// `epoch_processing` handler is registered and the runner has its own test.
+#[test]
+fn minimal_phase1_epoch_processing_rewards_steps() {
+    let Some(root) = vectors_root() else { return };
+    let mut problems = Vec::new();
+    for handler in spec_tests::handlers::epoch_rewards::HANDLERS {
+        let report = run_handler(&root, handler);
+        spec_tests::report!(
+            "{:<64} {:>5} passed {:>4} failed {:>4} skipped",
+            report.name,
+            report.passed,
+            report.failed.len(),
+            report.skipped.len()
+        );
+        if report.passed == 0 {
+            problems.push(format!("{}: no case passed", report.name));
+        }
+        for (case, reason) in report.failed.iter().chain(&report.skipped) {
+            problems.push(format!("{}/{case}: {reason}", report.name));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! The registered handlers, one module per runner.
 
 pub mod bls;
+pub mod epoch_rewards;
 pub mod operations;
+pub mod rewards;
 pub mod shuffling;
 pub mod ssz_generic;
 pub mod ssz_static;
@@ -13,6 +15,8 @@ pub fn all() -> impl Iterator<Item = &'static Handler> {
     [
         bls::HANDLERS,
         operations::HANDLERS,
+        rewards::HANDLERS,
+        epoch_rewards::HANDLERS,
         ssz_generic::HANDLERS,
         shuffling::HANDLERS,
         ssz_static::HANDLERS,
@@ -27,6 +31,7 @@ pub const RUNNERS: &[(&str, &str, &str)] = &[
     ("general", "phase0", "ssz_generic"),
     ("minimal", "phase0", "shuffling"),
     ("minimal", "phase1", "operations"),
+    ("minimal", "phase1", "rewards"),
     ("minimal", "phase1", "ssz_static"),
 ];
 
@@ -37,12 +42,6 @@ pub const PENDING: &[(&str, &str, &str, &str)] = &[
         "minimal",
         "phase1",
         "epoch_processing",
-        "the beacon state transition is not built yet",
-    ),
-    (
-        "minimal",
-        "phase1",
-        "rewards",
         "the beacon state transition is not built yet",
     ),
     (

@@ -136,7 +136,7 @@ fn run_operation<O: ssz::Decode>(
 
 /// The names of the fields in which two states differ, then the first differing entry of the
 /// validator and balance lists.
-fn state_diff(expected: &State, got: &State) -> Vec<String> {
+pub(crate) fn state_diff(expected: &State, got: &State) -> Vec<String> {
     let mut out = Vec::new();
     macro_rules! fields {
         ($($field:ident),* $(,)?) => {
