@@ -37,3 +37,6 @@ pub use justification_and_finalization::{
 };
 pub use participation::{Inclusion, PreviousEpochParticipation};
 pub use rewards_and_penalties::process_rewards_and_penalties;
+
+#[cfg(test)]
+mod rewards_tests;
