@@ -69,7 +69,9 @@ fn with_mixed_votes(mut state: State) -> State {
     let start = (state.slot / 8 - 1) * 8;
     for slot in start..start + 8 {
         for index in 0..2 {
-            let mut a = attestation(&state, slot, index, |i| (i + slot as usize) % 3 != 0);
+            let mut a = attestation(&state, slot, index, |i| {
+                !(i + slot as usize).is_multiple_of(3)
+            });
             a.inclusion_delay = 1 + slot % 3;
             match slot % 4 {
                 0 => a.data.beacon_block_root = Root::repeat_byte(0xee),
@@ -78,7 +80,7 @@ fn with_mixed_votes(mut state: State) -> State {
             }
             state.previous_epoch_attestations.push(a).unwrap();
             // A later copy signed by others too, included sooner.
-            let mut b = attestation(&state, slot, index, |i| i % 2 == 0);
+            let mut b = attestation(&state, slot, index, |i| i.is_multiple_of(2));
             b.inclusion_delay = 1 + (slot + 1) % 3;
             b.proposer_index = 50 + slot;
             state.previous_epoch_attestations.push(b).unwrap();
