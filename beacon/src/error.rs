@@ -69,6 +69,18 @@ pub enum BeaconStateError {
         /// The quantity being computed.
         what: &'static str,
     },
+    /// An epoch-processing accessor was asked about an epoch other than the previous or the
+    /// current one, whose pending attestations the state does not keep.
+    #[error("epoch {epoch} is neither the previous nor the current epoch {current}")]
+    EpochNotPreviousOrCurrent {
+        /// The epoch asked for.
+        epoch: Epoch,
+        /// The state's current epoch.
+        current: Epoch,
+    },
+    /// A pending attestation records an inclusion delay of zero, by which the spec divides.
+    #[error("a pending attestation has an inclusion delay of zero")]
+    ZeroInclusionDelay,
     /// A slot or epoch helper failed.
     #[error(transparent)]
     Math(#[from] MathError),

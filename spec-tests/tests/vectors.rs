@@ -85,6 +85,11 @@ fn minimal_phase1_sanity() {
 }
 
 #[test]
+fn minimal_phase1_rewards() {
+    run_runner("minimal", "phase1", "rewards");
+}
+
+#[test]
 fn minimal_phase1_ssz_static() {
     run_runner("minimal", "phase1", "ssz_static");
 }

@@ -14,7 +14,7 @@ mod epochs;
 mod indexed_attestation;
 mod predicates;
 mod shards;
-mod validators;
+pub(crate) mod validators;
 
 pub use committee_cache::{CommitteeCache, CommitteeCaches};
 pub use committees::{

@@ -131,9 +131,20 @@ pub fn get_base_reward<E: EthSpec>(
 ) -> Result<Gwei, BeaconStateError> {
     let effective_balance = validator(state, index)?.effective_balance;
     let root = primitives::math::integer_squareroot(total_active_balance);
+    base_reward_from_root(effective_balance, root, config)
+}
+
+/// [`get_base_reward`] of a validator with `effective_balance`, given
+/// `integer_squareroot(total active balance)`: epoch processing takes the root once for all
+/// validators.
+pub(crate) fn base_reward_from_root(
+    effective_balance: Gwei,
+    sqrt_total_active_balance: u64,
+    config: &ChainConfig,
+) -> Result<Gwei, BeaconStateError> {
     effective_balance
         .checked_mul(config.base_reward_factor)
-        .and_then(|scaled| scaled.checked_div(root))
+        .and_then(|scaled| scaled.checked_div(sqrt_total_active_balance))
         .and_then(|per_root| per_root.checked_div(BASE_REWARDS_PER_EPOCH))
         .ok_or(BeaconStateError::Overflow {
             what: "effective_balance * BASE_REWARD_FACTOR // sqrt(total active balance)",
