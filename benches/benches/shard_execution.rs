@@ -41,7 +41,8 @@ fn fixture() -> Fixture {
         shard: 0,
         shard_count: 1,
         base_chain_id: BASE_CHAIN_ID,
-        gas_price: 1_000,
+        // MIN_GASPRICE: a base fee of 8 gwei.
+        gasprice: 8,
         // No transaction of the block goes to it.
         deposit_contract_address: Address::repeat_byte(0xde),
         min_deposit_amount: 1_000_000_000,
@@ -57,8 +58,8 @@ fn fixture() -> Fixture {
                 to: recipient,
                 value: U256::from(1_000 + i),
                 gas_limit: 21_000,
-                max_fee_per_gas: 2_000,
-                max_priority_fee_per_gas: 10,
+                max_fee_per_gas: 20_000_000_000,
+                max_priority_fee_per_gas: 1_000_000_000,
             };
             let bytes = if i % 2 == 0 {
                 sender.sign_eip1559(&request)
