@@ -25,6 +25,7 @@ use alloy_primitives::{Address, B256, U256};
 
 use crate::account::AccountState;
 use crate::execution::base_fee_per_gas;
+use crate::payload::{PayloadLimits, max_payload_bytes};
 use crate::recovery::{RecoveryError, SenderCache};
 use crate::transaction::{ShardTransaction, TransactionError};
 use primitives::types::Gwei;
@@ -319,13 +320,14 @@ impl Mempool {
         }
     }
 
-    /// An executable sequence of transactions using at most `max_gas`, best effective gas
-    /// price first: per sender nonce-contiguous from its account nonce, each affordable from
-    /// the sender's balance after its earlier ones (credits within the block are not counted).
+    /// An executable sequence of transactions within `limits` (gas, and payload bytes counting
+    /// each transaction's [`max_payload_bytes`]), best effective gas price first: per sender
+    /// nonce-contiguous from its account nonce, each affordable from the sender's balance after
+    /// its earlier ones (credits within the block are not counted). `gasprice` is in Gwei.
     pub fn best_transactions(
         &self,
         state: &AccountState,
-        max_gas: u64,
+        limits: PayloadLimits,
         gasprice: Gwei,
     ) -> Vec<(ShardTransaction, Address)> {
         let base_fee = base_fee_per_gas(gasprice);
@@ -340,7 +342,8 @@ impl Mempool {
                 heap.push((price, Reverse(first.seq), *sender, account.nonce));
             }
         }
-        let mut remaining = max_gas;
+        let mut remaining = limits.gas;
+        let mut bytes_left = limits.variable_bytes();
         let mut picked = Vec::new();
         while let Some((price, _, sender, nonce)) = heap.pop() {
             let Some(pooled) = self.by_sender.get(&sender).and_then(|q| q.get(&nonce)) else {
@@ -349,10 +352,12 @@ impl Mempool {
             let tx = &pooled.tx;
             let balance = balances.get(&sender).copied().unwrap_or_default();
             let gas = tx.intrinsic_gas();
+            let bytes = max_payload_bytes(tx);
             // A sender whose next transaction does not fit or cannot pay is done for this block.
-            if gas > remaining || tx.max_cost() > balance {
+            if gas > remaining || bytes > bytes_left || tx.max_cost() > balance {
                 continue;
             }
+            bytes_left = bytes_left.saturating_sub(bytes);
             let fee = U256::from(gas).saturating_mul(U256::from(price));
             balances.insert(
                 sender,
@@ -385,10 +390,15 @@ mod tests {
     use super::*;
     use crate::account::Account;
     use crate::execution::{ExecutionContext, ExecutionState, execute_transactions};
+    use crate::payload::PAYLOAD_FIXED_BYTES;
     use crate::signer::{TransferRequest, TransferSigner};
     use crate::transaction::TX_BASE_GAS;
 
     const CHAIN_ID: u64 = 42;
+    const UNLIMITED: PayloadLimits = PayloadLimits {
+        gas: u64::MAX,
+        bytes: u64::MAX,
+    };
     /// The shard gas price, in Gwei.
     const GAS_PRICE: u64 = 10;
     const GWEI: u128 = 1_000_000_000;
@@ -507,16 +517,19 @@ mod tests {
             .unwrap();
         // Nonce 7 is queued but not executable until 5 and 6 arrive.
         assert!(
-            pool.best_transactions(&state, u64::MAX, GAS_PRICE)
+            pool.best_transactions(&state, UNLIMITED, GAS_PRICE)
                 .is_empty()
         );
         pool.add_raw(&transfer(&keys[0], 5, 20, 1), &cache, &state, GAS_PRICE)
             .unwrap();
-        assert_eq!(pool.best_transactions(&state, u64::MAX, GAS_PRICE).len(), 1);
+        assert_eq!(
+            pool.best_transactions(&state, UNLIMITED, GAS_PRICE).len(),
+            1
+        );
         pool.add_raw(&transfer(&keys[0], 6, 20, 1), &cache, &state, GAS_PRICE)
             .unwrap();
         let nonces: Vec<u64> = pool
-            .best_transactions(&state, u64::MAX, GAS_PRICE)
+            .best_transactions(&state, UNLIMITED, GAS_PRICE)
             .iter()
             .map(|(tx, _)| tx.nonce())
             .collect();
@@ -639,7 +652,7 @@ mod tests {
             .unwrap();
         pool.add_raw(&transfer(&keys[2], 0, 30, 20), &cache, &state, GAS_PRICE)
             .unwrap();
-        let best = pool.best_transactions(&state, u64::MAX, GAS_PRICE);
+        let best = pool.best_transactions(&state, UNLIMITED, GAS_PRICE);
         let order: Vec<(Address, u64)> = best.iter().map(|(tx, s)| (*s, tx.nonce())).collect();
         // Effective prices at base 10: k2 30, k1 15, k0#0 11 then k0#1 50.
         assert_eq!(
@@ -675,9 +688,21 @@ mod tests {
             )
             .unwrap();
         }
-        let best = pool.best_transactions(&state, 2 * TX_BASE_GAS, GAS_PRICE);
+        let two_transfers = PayloadLimits {
+            gas: 2 * TX_BASE_GAS,
+            ..UNLIMITED
+        };
+        let best = pool.best_transactions(&state, two_transfers, GAS_PRICE);
         let senders: Vec<Address> = best.iter().map(|(_, s)| *s).collect();
         assert_eq!(senders, vec![keys[0].address(), keys[1].address()]);
+        // So does a byte budget of two transfers, each counted with a possible receipt.
+        let (tx, _) = &best[0];
+        let two_transfers = PayloadLimits {
+            bytes: PAYLOAD_FIXED_BYTES + 2 * max_payload_bytes(tx) + 1,
+            ..UNLIMITED
+        };
+        let best = pool.best_transactions(&state, two_transfers, GAS_PRICE);
+        assert_eq!(best.len(), 2);
     }
 
     #[test]
@@ -700,8 +725,11 @@ mod tests {
                 },
             )])
             .unwrap();
-        assert_eq!(pool.best_transactions(&state, u64::MAX, GAS_PRICE).len(), 1);
+        assert_eq!(
+            pool.best_transactions(&state, UNLIMITED, GAS_PRICE).len(),
+            1
+        );
         // A higher shard gas price (21 gwei, above the 20 gwei fee caps) prices both out.
-        assert!(pool.best_transactions(&state, u64::MAX, 21).is_empty());
+        assert!(pool.best_transactions(&state, UNLIMITED, 21).is_empty());
     }
 }

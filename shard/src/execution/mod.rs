@@ -181,6 +181,8 @@ pub struct TransactionReceipt {
     pub tx_hash: B256,
     /// Gas used.
     pub gas_used: u64,
+    /// Gas used by the block up to and including this transaction.
+    pub cumulative_gas_used: u64,
     /// Why it reverted, if it did: its value stayed with the sender, its fee was paid.
     pub revert: Option<DepositRevert>,
     /// The index of the deposit it made on shard 0's deposit contract, if any.
@@ -345,36 +347,75 @@ pub fn execute_transactions(
         });
     }
     let mut journal = StateJournal::new(state);
-    let mut gas_used = 0u64;
-    let mut burned = U256::ZERO;
-    let mut cross_shard_transfers = Vec::new();
-    let mut receipts = Vec::with_capacity(txs.len());
+    let mut outcome = OutcomeBuilder::with_capacity(txs.len());
     for (index, (tx, sender)) in txs.iter().zip(senders).enumerate() {
         let effect = apply_transfer(&mut journal, tx, *sender, context)
             .map_err(|reason| ExecutionError::TransactionInvalid { index, reason })?;
-        gas_used = gas_used
-            .checked_add(effect.gas_used)
-            .ok_or(ExecutionError::TotalOverflow)?;
-        burned = burned
-            .checked_add(effect.burned)
-            .ok_or(ExecutionError::TotalOverflow)?;
-        cross_shard_transfers.extend(effect.cross_shard);
-        receipts.push(TransactionReceipt {
-            tx_hash: tx.hash(),
-            gas_used: effect.gas_used,
-            revert: effect.revert,
-            deposit_index: effect.deposit_index,
-        });
+        outcome.record(tx, &effect)?;
     }
     let (accounts, deposits) = journal.into_changes();
     state.commit(accounts, deposits)?;
-    Ok(ExecutionOutcome {
-        state_root: state.root(),
-        gas_used,
-        burned,
-        cross_shard_transfers,
-        receipts,
-    })
+    Ok(outcome.finish(state.root()))
+}
+
+/// The totals and receipts of a block, accumulated transaction by transaction.
+#[derive(Debug, Default)]
+pub(crate) struct OutcomeBuilder {
+    gas_used: u64,
+    burned: U256,
+    cross_shard_transfers: Vec<CrossShardTransfer>,
+    receipts: Vec<TransactionReceipt>,
+}
+
+impl OutcomeBuilder {
+    /// An empty outcome with room for `txs` receipts.
+    pub(crate) fn with_capacity(txs: usize) -> Self {
+        Self {
+            receipts: Vec::with_capacity(txs),
+            ..Self::default()
+        }
+    }
+
+    /// Gas used so far.
+    pub(crate) fn gas_used(&self) -> u64 {
+        self.gas_used
+    }
+
+    /// Adds an applied transaction's effect.
+    pub(crate) fn record(
+        &mut self,
+        tx: &ShardTransaction,
+        effect: &TransferEffect,
+    ) -> Result<(), ExecutionError> {
+        self.gas_used = self
+            .gas_used
+            .checked_add(effect.gas_used)
+            .ok_or(ExecutionError::TotalOverflow)?;
+        self.burned = self
+            .burned
+            .checked_add(effect.burned)
+            .ok_or(ExecutionError::TotalOverflow)?;
+        self.cross_shard_transfers.extend(effect.cross_shard);
+        self.receipts.push(TransactionReceipt {
+            tx_hash: tx.hash(),
+            gas_used: effect.gas_used,
+            cumulative_gas_used: self.gas_used,
+            revert: effect.revert,
+            deposit_index: effect.deposit_index,
+        });
+        Ok(())
+    }
+
+    /// The outcome, once the block's changes are committed and the state root is known.
+    pub(crate) fn finish(self, state_root: B256) -> ExecutionOutcome {
+        ExecutionOutcome {
+            state_root,
+            gas_used: self.gas_used,
+            burned: self.burned,
+            cross_shard_transfers: self.cross_shard_transfers,
+            receipts: self.receipts,
+        }
+    }
 }
 
 /// Recovers the senders of a block's transactions (in parallel, through `cache`) and executes
