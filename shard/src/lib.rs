@@ -40,7 +40,8 @@ pub use deposit_contract::{DepositContract, DepositRevert, validate_deposit};
 pub use execution::{
     CommitError, ContextError, CrossShardTransfer, DEPOSIT_SHARD, ExecutionContext, ExecutionError,
     ExecutionOutcome, ExecutionState, StateJournal, TransactionReceipt, TransferEffect,
-    TransferInvalid, apply_transfer, execute_block, execute_transactions,
+    TransferInvalid, WEI_PER_GWEI, apply_transfer, base_fee_per_gas, execute_block,
+    execute_transactions,
 };
 pub use genesis_alloc::{
     GenesisAccount, GenesisAllocError, GenesisAllocation, MnemonicKeys, genesis_accounts,

@@ -90,6 +90,9 @@ pub enum PayloadError {
     /// The cross-shard receipts listed are not the ones execution emitted.
     #[error("cross_shard_receipts differ from the transfers execution emitted")]
     CrossShardReceiptsMismatch,
+    /// The context's shard has no chain id (`base_chain_id + shard` overflows).
+    #[error("execution context: {0}")]
+    ChainId(TransactionError),
     /// A list would exceed its SSZ limit (selection prevents it when building).
     #[error("{0} exceed their SSZ list limit")]
     ListLimit(&'static str),
@@ -101,6 +104,7 @@ impl PayloadError {
         match self {
             Self::Transaction { reason, .. } => reason.is_bad_data(),
             Self::Execution(err) => err.is_bad_data(),
+            Self::ChainId(_) | Self::ListLimit(_) => false,
             _ => true,
         }
     }
@@ -141,8 +145,8 @@ pub fn execute_payload(
     }
     let payload = ExecutionPayload::from_ssz_bytes(payload_bytes)
         .map_err(|err| PayloadError::Undecodable(format!("{err:?}")))?;
-    let chain_id = shard_chain_id(context.base_chain_id, context.shard)
-        .map_err(|reason| PayloadError::Transaction { index: 0, reason })?;
+    let chain_id =
+        shard_chain_id(context.base_chain_id, context.shard).map_err(PayloadError::ChainId)?;
     let txs = payload
         .transactions
         .iter()
