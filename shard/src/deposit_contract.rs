@@ -87,6 +87,21 @@ pub enum DepositRevert {
     },
 }
 
+impl DepositRevert {
+    /// The revert reason as a one-byte code for receipts (0 is kept for "no revert").
+    pub fn code(&self) -> u8 {
+        match self {
+            Self::InvalidCalldata { .. } => 1,
+            Self::ValueTooLow { .. } => 2,
+            Self::ValueNotMultipleOfGwei { .. } => 3,
+            Self::ValueTooHigh { .. } => 4,
+            Self::AmountMismatch { .. } => 5,
+            Self::TreeFull => 6,
+            Self::NotDepositShard { .. } => 7,
+        }
+    }
+}
+
 /// Decodes a deposit transaction's calldata and checks it against the value sent, as the
 /// contract's `deposit` does; returns the `DepositData` to append.
 pub fn validate_deposit(

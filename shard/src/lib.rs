@@ -7,6 +7,7 @@
 //! - [`execution`]: a block's transfers applied all-or-nothing, fees burned, cross-shard value out.
 //! - [`genesis_alloc`]: prefunded accounts on every shard from a BIP-39 mnemonic (BIP-44 keys).
 //! - [`deposit_contract`]: shard 0's deposit contract, the tree beacon proposers vote on.
+//! - [`payload`]: the execution payload a shard block's body encodes, built and checked.
 //! - [`mempool`]: pending transfers per sender, replace-by-fee, bounded, best-first selection.
 //! - [`signer`]: signing transfers as a wallet does (load generator, tests, benchmarks).
 //!
@@ -28,6 +29,7 @@ pub mod execution;
 pub mod genesis_alloc;
 pub mod home_shard;
 pub mod mempool;
+pub mod payload;
 pub mod recovery;
 pub mod signer;
 pub mod state_tree;
@@ -38,7 +40,8 @@ pub use deposit_contract::{DepositContract, DepositRevert, validate_deposit};
 pub use execution::{
     CommitError, ContextError, CrossShardTransfer, DEPOSIT_SHARD, ExecutionContext, ExecutionError,
     ExecutionOutcome, ExecutionState, StateJournal, TransactionReceipt, TransferEffect,
-    TransferInvalid, apply_transfer, execute_block, execute_transactions,
+    TransferInvalid, WEI_PER_GWEI, apply_transfer, base_fee_per_gas, execute_block,
+    execute_transactions,
 };
 pub use genesis_alloc::{
     GenesisAccount, GenesisAllocError, GenesisAllocation, MnemonicKeys, genesis_accounts,
@@ -46,6 +49,10 @@ pub use genesis_alloc::{
 };
 pub use home_shard::{HomeShardError, home_shard};
 pub use mempool::{Mempool, MempoolConfig, MempoolError, PooledTransaction};
+pub use payload::{
+    BuiltPayload, CrossShardReceipt, ExecutedPayload, ExecutionPayload, PayloadError,
+    PayloadLimits, ReceiptRecord, block_gas_limit, build_payload, execute_payload,
+};
 pub use recovery::{
     RecoveryError, SenderCache, SenderRecoveryFailed, recover_sender, recover_senders,
 };

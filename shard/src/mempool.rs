@@ -2,8 +2,8 @@
 //!
 //! Rules:
 //! - A transaction is admitted only if it decodes for this shard's chain id, its sender
-//!   recovers, its nonce is not below the sender's account nonce, its fee cap covers the shard
-//!   gas price, and the sender's balance covers it together with the sender's queued
+//!   recovers, its nonce is not below the sender's account nonce, its fee cap covers the shard's
+//!   base fee, and the sender's balance covers it together with the sender's queued
 //!   transactions of lower nonce. Each refusal has a typed reason.
 //! - A transaction for a `(sender, nonce)` already queued replaces it only if it raises both
 //!   the fee cap and the priority fee by at least `price_bump_percent` (10% by default).
@@ -11,7 +11,12 @@
 //!   sender's higher nonces (which could no longer execute); a newcomer that does not pay
 //!   more than that lowest fee is refused.
 //! - [`Mempool::best_transactions`] picks, by effective gas price, a sequence that executes:
-//!   each sender's transactions are nonce-contiguous from its account nonce and affordable.
+//!   each sender's transactions are nonce-contiguous from its account nonce and affordable,
+//!   within a block's gas limit and byte budget.
+//!
+//! Units: callers pass the shard gas price as the shard state holds it, in Gwei; fee caps and
+//! effective prices are compared in wei against the base fee it stands for
+//! ([`base_fee_per_gas`]).
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
@@ -19,8 +24,11 @@ use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 use alloy_primitives::{Address, B256, U256};
 
 use crate::account::AccountState;
+use crate::execution::base_fee_per_gas;
+use crate::payload::{PayloadLimits, max_payload_bytes};
 use crate::recovery::{RecoveryError, SenderCache};
 use crate::transaction::{ShardTransaction, TransactionError};
+use primitives::types::Gwei;
 
 /// The default replace-by-fee bump, in percent.
 pub const DEFAULT_PRICE_BUMP_PERCENT: u64 = 10;
@@ -56,13 +64,15 @@ pub enum MempoolError {
     /// The pool already holds this transaction.
     #[error("transaction {0} already known")]
     AlreadyKnown(B256),
-    /// The fee cap is below the shard's gas price.
-    #[error("max fee {max_fee} below the shard gas price {gas_price}")]
+    /// The fee cap is below the shard's base fee.
+    #[error(
+        "max fee per gas {max_fee_per_gas} wei below the shard base fee {base_fee_per_gas} wei"
+    )]
     Underpriced {
-        /// The transaction's fee cap.
-        max_fee: u128,
-        /// The shard gas price.
-        gas_price: u64,
+        /// The transaction's fee cap, in wei.
+        max_fee_per_gas: u128,
+        /// The shard's base fee per gas (its gas price in Gwei, times 10^9), in wei.
+        base_fee_per_gas: u128,
     },
     /// The nonce has already been used.
     #[error("nonce {got} below the account nonce {account}")]
@@ -81,17 +91,17 @@ pub enum MempoolError {
         available: U256,
     },
     /// A replacement that does not raise the fees enough.
-    #[error("replacement must raise fees by {bump_percent}% (queued max fee {queued_max_fee})")]
+    #[error("replacement must raise fees by {bump_percent}% (queued max fee {queued_max_fee} wei)")]
     ReplacementUnderpriced {
-        /// The queued transaction's fee cap.
+        /// The queued transaction's fee cap, in wei.
         queued_max_fee: u128,
         /// The required bump.
         bump_percent: u64,
     },
     /// The pool is full of transactions paying at least as much.
-    #[error("pool full; lowest fee cap held is {lowest_max_fee}")]
+    #[error("pool full; lowest fee cap held is {lowest_max_fee} wei")]
     PoolFull {
-        /// The lowest fee cap in the pool.
+        /// The lowest fee cap in the pool, in wei.
         lowest_max_fee: u128,
     },
 }
@@ -160,27 +170,28 @@ impl Mempool {
         self.by_hash.contains_key(hash)
     }
 
-    /// Decodes, recovers (through `cache`) and admits raw EIP-2718 bytes.
+    /// Decodes, recovers (through `cache`) and admits raw EIP-2718 bytes, at the shard gas
+    /// price `gasprice` (Gwei).
     pub fn add_raw(
         &mut self,
         bytes: &[u8],
         cache: &SenderCache,
         state: &AccountState,
-        gas_price: u64,
+        gasprice: Gwei,
     ) -> Result<B256, MempoolError> {
         let tx = ShardTransaction::decode(bytes, self.config.chain_id)?;
         let sender = cache.recover(&tx)?;
-        self.add(tx, sender, state, gas_price)
+        self.add(tx, sender, state, gasprice)
     }
 
     /// Admits a decoded transaction from a recovered `sender`, given the shard's current
-    /// `state` and gas price; returns its hash.
+    /// `state` and gas price `gasprice` (Gwei); returns its hash.
     pub fn add(
         &mut self,
         tx: ShardTransaction,
         sender: Address,
         state: &AccountState,
-        gas_price: u64,
+        gasprice: Gwei,
     ) -> Result<B256, MempoolError> {
         let hash = tx.hash();
         if self.by_hash.contains_key(&hash) {
@@ -192,10 +203,11 @@ impl Mempool {
                 got: tx.chain_id(),
             });
         }
-        if tx.max_fee_per_gas() < u128::from(gas_price) {
+        let base_fee_per_gas = base_fee_per_gas(gasprice);
+        if tx.max_fee_per_gas() < base_fee_per_gas {
             return Err(MempoolError::Underpriced {
-                max_fee: tx.max_fee_per_gas(),
-                gas_price,
+                max_fee_per_gas: tx.max_fee_per_gas(),
+                base_fee_per_gas,
             });
         }
         let account = state.get_or_default(&sender);
@@ -308,16 +320,17 @@ impl Mempool {
         }
     }
 
-    /// An executable sequence of transactions using at most `max_gas`, best effective gas
-    /// price first: per sender nonce-contiguous from its account nonce, each affordable from
-    /// the sender's balance after its earlier ones (credits within the block are not counted).
+    /// An executable sequence of transactions within `limits` (gas, and payload bytes counting
+    /// each transaction's [`max_payload_bytes`]), best effective gas price first: per sender
+    /// nonce-contiguous from its account nonce, each affordable from the sender's balance after
+    /// its earlier ones (credits within the block are not counted). `gasprice` is in Gwei.
     pub fn best_transactions(
         &self,
         state: &AccountState,
-        max_gas: u64,
-        gas_price: u64,
+        limits: PayloadLimits,
+        gasprice: Gwei,
     ) -> Vec<(ShardTransaction, Address)> {
-        let base_fee = u128::from(gas_price);
+        let base_fee = base_fee_per_gas(gasprice);
         let mut balances: HashMap<Address, U256> = HashMap::new();
         let mut heap: BinaryHeap<(u128, Reverse<u64>, Address, u64)> = BinaryHeap::new();
         for (sender, queue) in &self.by_sender {
@@ -329,7 +342,8 @@ impl Mempool {
                 heap.push((price, Reverse(first.seq), *sender, account.nonce));
             }
         }
-        let mut remaining = max_gas;
+        let mut remaining = limits.gas;
+        let mut bytes_left = limits.variable_bytes();
         let mut picked = Vec::new();
         while let Some((price, _, sender, nonce)) = heap.pop() {
             let Some(pooled) = self.by_sender.get(&sender).and_then(|q| q.get(&nonce)) else {
@@ -338,10 +352,12 @@ impl Mempool {
             let tx = &pooled.tx;
             let balance = balances.get(&sender).copied().unwrap_or_default();
             let gas = tx.intrinsic_gas();
+            let bytes = max_payload_bytes(tx);
             // A sender whose next transaction does not fit or cannot pay is done for this block.
-            if gas > remaining || tx.max_cost() > balance {
+            if gas > remaining || bytes > bytes_left || tx.max_cost() > balance {
                 continue;
             }
+            bytes_left = bytes_left.saturating_sub(bytes);
             let fee = U256::from(gas).saturating_mul(U256::from(price));
             balances.insert(
                 sender,
@@ -374,11 +390,20 @@ mod tests {
     use super::*;
     use crate::account::Account;
     use crate::execution::{ExecutionContext, ExecutionState, execute_transactions};
+    use crate::payload::PAYLOAD_FIXED_BYTES;
     use crate::signer::{TransferRequest, TransferSigner};
     use crate::transaction::TX_BASE_GAS;
 
     const CHAIN_ID: u64 = 42;
+    const UNLIMITED: PayloadLimits = PayloadLimits {
+        gas: u64::MAX,
+        bytes: u64::MAX,
+    };
+    /// The shard gas price, in Gwei.
     const GAS_PRICE: u64 = 10;
+    const GWEI: u128 = 1_000_000_000;
+    /// One ether, in wei.
+    const FUNDS: u64 = 1_000_000_000_000_000_000;
 
     fn pool(capacity: usize) -> Mempool {
         Mempool::new(MempoolConfig {
@@ -411,6 +436,7 @@ mod tests {
         SenderCache::new(NonZeroUsize::new(256).unwrap())
     }
 
+    /// A transfer whose fee cap and tip are given in gwei (signed in wei).
     fn transfer(key: &TransferSigner, nonce: u64, max_fee: u128, tip: u128) -> Vec<u8> {
         key.sign_eip1559(&TransferRequest {
             chain_id: CHAIN_ID,
@@ -418,8 +444,8 @@ mod tests {
             to: Address::repeat_byte(0x42),
             value: U256::from(1_000u64),
             gas_limit: TX_BASE_GAS,
-            max_fee_per_gas: max_fee,
-            max_priority_fee_per_gas: tip,
+            max_fee_per_gas: max_fee * GWEI,
+            max_priority_fee_per_gas: tip * GWEI,
         })
         .to_vec()
     }
@@ -427,7 +453,7 @@ mod tests {
     #[test]
     fn invalid_transactions_are_refused_with_a_reason() {
         let keys = keys(1);
-        let state = state(&keys, 1_000_000_000);
+        let state = state(&keys, FUNDS);
         let cache = cache();
         let mut pool = pool(10);
         let wrong_chain = keys[0].sign_legacy(&TransferRequest {
@@ -436,7 +462,7 @@ mod tests {
             to: Address::ZERO,
             value: U256::ZERO,
             gas_limit: TX_BASE_GAS,
-            max_fee_per_gas: 20,
+            max_fee_per_gas: 20 * GWEI,
             max_priority_fee_per_gas: 0,
         });
         let err = pool
@@ -460,8 +486,8 @@ mod tests {
         assert_eq!(
             err,
             MempoolError::Underpriced {
-                max_fee: 9,
-                gas_price: GAS_PRICE
+                max_fee_per_gas: 9 * GWEI,
+                base_fee_per_gas: 10 * GWEI
             }
         );
         assert!(!err.is_bad_data());
@@ -471,12 +497,12 @@ mod tests {
     #[test]
     fn nonce_below_the_account_is_refused_and_gaps_are_queued() {
         let keys = keys(1);
-        let mut state = state(&keys, 1_000_000_000);
+        let mut state = state(&keys, FUNDS);
         state
             .apply([(
                 keys[0].address(),
                 Account {
-                    balance: U256::from(1_000_000_000u64),
+                    balance: U256::from(FUNDS),
                     nonce: 5,
                 },
             )])
@@ -491,16 +517,19 @@ mod tests {
             .unwrap();
         // Nonce 7 is queued but not executable until 5 and 6 arrive.
         assert!(
-            pool.best_transactions(&state, u64::MAX, GAS_PRICE)
+            pool.best_transactions(&state, UNLIMITED, GAS_PRICE)
                 .is_empty()
         );
         pool.add_raw(&transfer(&keys[0], 5, 20, 1), &cache, &state, GAS_PRICE)
             .unwrap();
-        assert_eq!(pool.best_transactions(&state, u64::MAX, GAS_PRICE).len(), 1);
+        assert_eq!(
+            pool.best_transactions(&state, UNLIMITED, GAS_PRICE).len(),
+            1
+        );
         pool.add_raw(&transfer(&keys[0], 6, 20, 1), &cache, &state, GAS_PRICE)
             .unwrap();
         let nonces: Vec<u64> = pool
-            .best_transactions(&state, u64::MAX, GAS_PRICE)
+            .best_transactions(&state, UNLIMITED, GAS_PRICE)
             .iter()
             .map(|(tx, _)| tx.nonce())
             .collect();
@@ -510,8 +539,9 @@ mod tests {
     #[test]
     fn balance_must_cover_the_queued_transactions() {
         let keys = keys(1);
-        // Each transfer costs at most 1_000 + 21_000 * 20 = 421_000.
-        let state = state(&keys, 842_000);
+        // Each transfer costs at most 1_000 wei + 21_000 * 20 gwei.
+        let cost = 1_000 + 21_000 * 20 * GWEI;
+        let state = state(&keys, 2 * cost as u64);
         let cache = cache();
         let mut pool = pool(10);
         pool.add_raw(&transfer(&keys[0], 0, 20, 1), &cache, &state, GAS_PRICE)
@@ -524,8 +554,8 @@ mod tests {
         assert_eq!(
             err,
             MempoolError::InsufficientBalance {
-                needed: U256::from(3 * 421_000u64),
-                available: U256::from(842_000u64)
+                needed: U256::from(3 * cost),
+                available: U256::from(2 * cost)
             }
         );
     }
@@ -533,7 +563,7 @@ mod tests {
     #[test]
     fn replacement_needs_a_ten_percent_bump_of_both_fees() {
         let keys = keys(1);
-        let state = state(&keys, 1_000_000_000);
+        let state = state(&keys, FUNDS);
         let cache = cache();
         let mut pool = pool(10);
         let first = pool
@@ -552,7 +582,7 @@ mod tests {
                 matches!(
                     err,
                     MempoolError::ReplacementUnderpriced {
-                        queued_max_fee: 100,
+                        queued_max_fee: 100_000_000_000,
                         ..
                     }
                 ),
@@ -574,7 +604,7 @@ mod tests {
     #[test]
     fn a_full_pool_evicts_the_lowest_fee_with_its_later_nonces() {
         let keys = keys(3);
-        let state = state(&keys, 1_000_000_000);
+        let state = state(&keys, FUNDS);
         let cache = cache();
         let mut pool = pool(3);
         let cheap0 = pool
@@ -590,7 +620,12 @@ mod tests {
         let err = pool
             .add_raw(&transfer(&keys[2], 0, 11, 1), &cache, &state, GAS_PRICE)
             .unwrap_err();
-        assert_eq!(err, MempoolError::PoolFull { lowest_max_fee: 11 });
+        assert_eq!(
+            err,
+            MempoolError::PoolFull {
+                lowest_max_fee: 11 * GWEI
+            }
+        );
         let rich = pool
             .add_raw(&transfer(&keys[2], 0, 12, 1), &cache, &state, GAS_PRICE)
             .unwrap();
@@ -605,7 +640,7 @@ mod tests {
     #[test]
     fn best_transactions_orders_by_price_and_executes() {
         let keys = keys(3);
-        let state = state(&keys, 1_000_000_000);
+        let state = state(&keys, FUNDS);
         let cache = cache();
         let mut pool = pool(100);
         // Sender 0: cheap first nonce, expensive second: the second waits for the first.
@@ -617,7 +652,7 @@ mod tests {
             .unwrap();
         pool.add_raw(&transfer(&keys[2], 0, 30, 20), &cache, &state, GAS_PRICE)
             .unwrap();
-        let best = pool.best_transactions(&state, u64::MAX, GAS_PRICE);
+        let best = pool.best_transactions(&state, UNLIMITED, GAS_PRICE);
         let order: Vec<(Address, u64)> = best.iter().map(|(tx, s)| (*s, tx.nonce())).collect();
         // Effective prices at base 10: k2 30, k1 15, k0#0 11 then k0#1 50.
         assert_eq!(
@@ -634,7 +669,7 @@ mod tests {
             shard: 0,
             shard_count: 1,
             base_chain_id: CHAIN_ID,
-            gas_price: GAS_PRICE,
+            gasprice: GAS_PRICE,
             deposit_contract_address: Address::repeat_byte(0xde),
             min_deposit_amount: 1_000_000_000,
         };
@@ -653,15 +688,27 @@ mod tests {
             )
             .unwrap();
         }
-        let best = pool.best_transactions(&state, 2 * TX_BASE_GAS, GAS_PRICE);
+        let two_transfers = PayloadLimits {
+            gas: 2 * TX_BASE_GAS,
+            ..UNLIMITED
+        };
+        let best = pool.best_transactions(&state, two_transfers, GAS_PRICE);
         let senders: Vec<Address> = best.iter().map(|(_, s)| *s).collect();
         assert_eq!(senders, vec![keys[0].address(), keys[1].address()]);
+        // So does a byte budget of two transfers, each counted with a possible receipt.
+        let (tx, _) = &best[0];
+        let two_transfers = PayloadLimits {
+            bytes: PAYLOAD_FIXED_BYTES + 2 * max_payload_bytes(tx) + 1,
+            ..UNLIMITED
+        };
+        let best = pool.best_transactions(&state, two_transfers, GAS_PRICE);
+        assert_eq!(best.len(), 2);
     }
 
     #[test]
     fn best_transactions_stops_a_sender_that_can_no_longer_pay() {
         let keys = keys(1);
-        let mut state = state(&keys, 1_000_000_000);
+        let mut state = state(&keys, FUNDS);
         let cache = cache();
         let mut pool = pool(10);
         pool.add_raw(&transfer(&keys[0], 0, 20, 1), &cache, &state, GAS_PRICE)
@@ -673,13 +720,16 @@ mod tests {
             .apply([(
                 keys[0].address(),
                 Account {
-                    balance: U256::from(500_000u64),
+                    balance: U256::from(500_000 * GWEI),
                     nonce: 0,
                 },
             )])
             .unwrap();
-        assert_eq!(pool.best_transactions(&state, u64::MAX, GAS_PRICE).len(), 1);
-        // A higher shard gas price prices both out.
-        assert!(pool.best_transactions(&state, u64::MAX, 21).is_empty());
+        assert_eq!(
+            pool.best_transactions(&state, UNLIMITED, GAS_PRICE).len(),
+            1
+        );
+        // A higher shard gas price (21 gwei, above the 20 gwei fee caps) prices both out.
+        assert!(pool.best_transactions(&state, UNLIMITED, 21).is_empty());
     }
 }

@@ -244,8 +244,8 @@ impl ShardTransaction {
             .unwrap_or_else(|| tx.max_fee_per_gas())
     }
 
-    /// The price per gas paid at the shard's gas price `base_fee`, or `None` if the transaction
-    /// does not pay it: legacy pays its `gas_price`, EIP-1559 pays
+    /// The price per gas, in wei, paid at the shard's base fee `base_fee` (in wei), or `None` if
+    /// the transaction does not pay it: legacy pays its `gas_price`, EIP-1559 pays
     /// `min(max_fee, base_fee + priority_fee)`.
     pub fn effective_gas_price(&self, base_fee: u128) -> Option<u128> {
         let max_fee = self.max_fee_per_gas();

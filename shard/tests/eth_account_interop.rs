@@ -18,7 +18,8 @@ const TEST_MNEMONIC: &str = "test test test test test test test test test test t
 const SHARD_COUNT: u64 = 4;
 
 /// Signs two transfers from `m/44'/60'/0'/0/0` of the mnemonic: an EIP-1559 one to `argv[3]`
-/// (nonce 0) and a legacy EIP-155 one to `argv[4]` (nonce 1), both for chain id `argv[2]`.
+/// (nonce 0) and a legacy EIP-155 one to `argv[4]` (nonce 1), both for chain id `argv[2]`. Fees
+/// are in wei, as wallets sign them: a 500 gwei cap with a 3 gwei tip, and a 40 gwei gas price.
 const SIGN_SCRIPT: &str = r#"
 import json, sys
 from eth_account import Account
@@ -27,11 +28,11 @@ mnemonic, chain_id, local_to, remote_to = sys.argv[1], int(sys.argv[2]), sys.arg
 acct = Account.from_mnemonic(mnemonic, account_path="m/44'/60'/0'/0/0")
 eip1559 = Account.sign_transaction({
     "type": 2, "chainId": chain_id, "nonce": 0, "to": local_to, "value": 1234567,
-    "gas": 21000, "maxFeePerGas": 500, "maxPriorityFeePerGas": 3,
+    "gas": 21000, "maxFeePerGas": 500 * 10**9, "maxPriorityFeePerGas": 3 * 10**9,
 }, acct.key)
 legacy = Account.sign_transaction({
     "chainId": chain_id, "nonce": 1, "to": remote_to, "value": 7654321,
-    "gas": 21000, "gasPrice": 40,
+    "gas": 21000, "gasPrice": 40 * 10**9,
 }, acct.key)
 print(json.dumps({
     "address": acct.address,
@@ -125,9 +126,15 @@ fn eth_account_transfers_decode_recover_and_execute() {
     let context = ExecutionContext::from_config(&config, shard, config.min_gasprice).unwrap();
     let outcome = execute_transactions(&mut state, &txs, &[sender, sender], &context).unwrap();
 
-    // EIP-1559 pays min(500, MIN_GASPRICE + 3) per gas, legacy its gas price of 40.
-    let fee_1559 = 21_000 * u64::min(500, config.min_gasprice + 3);
-    let fee_legacy = 21_000 * 40;
+    // The shard gas price is MIN_GASPRICE gwei. EIP-1559 pays min(500, MIN_GASPRICE + 3) gwei
+    // per gas, legacy its gas price of 40 gwei.
+    const GWEI: u64 = 1_000_000_000;
+    assert_eq!(
+        context.base_fee_per_gas(),
+        u128::from(config.min_gasprice) * u128::from(GWEI)
+    );
+    let fee_1559 = 21_000 * u64::min(500, config.min_gasprice + 3) * GWEI;
+    let fee_legacy = 21_000 * 40 * GWEI;
     assert_eq!(outcome.gas_used, 42_000);
     assert_eq!(outcome.burned, U256::from(fee_1559 + fee_legacy));
     assert!(outcome.receipts.iter().all(|receipt| receipt.success()));

@@ -46,14 +46,15 @@ mod tests {
     /// First byte odd: its home shard is 1 of 2, yet the contract runs on shard 0.
     const CONTRACT: Address = Address::repeat_byte(0x35);
     const GAS_LIMIT: u64 = 100_000;
-    const GAS_PRICE: u128 = 7;
+    /// The legacy gas price the deposits pay, in wei (7 gwei, above the 5 gwei base fee).
+    const GAS_PRICE: u128 = 7_000_000_000;
 
     fn context(shard: u64) -> ExecutionContext {
         ExecutionContext {
             shard,
             shard_count: 2,
             base_chain_id: BASE_CHAIN_ID,
-            gas_price: 5,
+            gasprice: 5,
             deposit_contract_address: CONTRACT,
             min_deposit_amount: MIN_DEPOSIT,
         }

@@ -4,8 +4,9 @@
 //! reported with its index and reason and the state is left as it was (changes go to a
 //! [`StateJournal`] and are committed only when the whole block has run).
 //!
-//! Fees: a transfer uses its intrinsic gas and pays it at its effective gas price (legacy: its
-//! gas price; EIP-1559: `min(max_fee, shard gas price + priority fee)`). The whole fee is
+//! Fees: a transfer uses its intrinsic gas and pays it at its effective gas price in wei (legacy:
+//! its gas price; EIP-1559: `min(max_fee, base fee + priority fee)`, where the base fee is the
+//! shard gas price, held in Gwei, converted to wei; see [`ExecutionContext::base_fee_per_gas`]). The whole fee is
 //! **burned**: shard proposers are rewarded by the beacon chain, not by fees, so no account is
 //! credited and the outcome reports the amount in `burned`. A transfer to an address whose
 //! home shard is another shard debits the sender here and emits a [`CrossShardTransfer`]; the
@@ -23,7 +24,7 @@ mod deposit;
 mod journal;
 mod state;
 
-pub use context::{ContextError, ExecutionContext};
+pub use context::{ContextError, ExecutionContext, WEI_PER_GWEI, base_fee_per_gas};
 pub use journal::StateJournal;
 pub use state::{CommitError, DEPOSIT_SHARD, ExecutionState, account_leaf};
 
@@ -64,13 +65,15 @@ pub enum TransferInvalid {
         /// The transaction's chain id.
         got: u64,
     },
-    /// The transaction's fee cap is below the shard's gas price.
-    #[error("max fee per gas {max_fee} below the shard gas price {gas_price}")]
-    FeeBelowGasPrice {
-        /// The transaction's gas price or max fee per gas.
-        max_fee: u128,
-        /// The shard's gas price.
-        gas_price: u64,
+    /// The transaction's fee cap is below the shard's base fee.
+    #[error(
+        "max fee per gas {max_fee_per_gas} wei below the shard base fee {base_fee_per_gas} wei"
+    )]
+    FeeBelowBaseFee {
+        /// The transaction's gas price or max fee per gas, in wei.
+        max_fee_per_gas: u128,
+        /// The shard's base fee per gas (its gas price in Gwei, times 10^9), in wei.
+        base_fee_per_gas: u128,
     },
     /// The nonce is not the sender's next nonce.
     #[error("nonce {got}, the sender's next nonce is {expected}")]
@@ -178,6 +181,8 @@ pub struct TransactionReceipt {
     pub tx_hash: B256,
     /// Gas used.
     pub gas_used: u64,
+    /// Gas used by the block up to and including this transaction.
+    pub cumulative_gas_used: u64,
     /// Why it reverted, if it did: its value stayed with the sender, its fee was paid.
     pub revert: Option<DepositRevert>,
     /// The index of the deposit it made on shard 0's deposit contract, if any.
@@ -222,12 +227,13 @@ pub fn apply_transfer(
             got: tx.chain_id(),
         });
     }
-    let price = tx
-        .effective_gas_price(u128::from(context.gas_price))
-        .ok_or(TransferInvalid::FeeBelowGasPrice {
-            max_fee: tx.max_fee_per_gas(),
-            gas_price: context.gas_price,
-        })?;
+    let base_fee_per_gas = context.base_fee_per_gas();
+    let price =
+        tx.effective_gas_price(base_fee_per_gas)
+            .ok_or(TransferInvalid::FeeBelowBaseFee {
+                max_fee_per_gas: tx.max_fee_per_gas(),
+                base_fee_per_gas,
+            })?;
     let mut from = journal.get(&sender);
     if tx.nonce() != from.nonce {
         return Err(TransferInvalid::NonceMismatch {
@@ -341,36 +347,75 @@ pub fn execute_transactions(
         });
     }
     let mut journal = StateJournal::new(state);
-    let mut gas_used = 0u64;
-    let mut burned = U256::ZERO;
-    let mut cross_shard_transfers = Vec::new();
-    let mut receipts = Vec::with_capacity(txs.len());
+    let mut outcome = OutcomeBuilder::with_capacity(txs.len());
     for (index, (tx, sender)) in txs.iter().zip(senders).enumerate() {
         let effect = apply_transfer(&mut journal, tx, *sender, context)
             .map_err(|reason| ExecutionError::TransactionInvalid { index, reason })?;
-        gas_used = gas_used
-            .checked_add(effect.gas_used)
-            .ok_or(ExecutionError::TotalOverflow)?;
-        burned = burned
-            .checked_add(effect.burned)
-            .ok_or(ExecutionError::TotalOverflow)?;
-        cross_shard_transfers.extend(effect.cross_shard);
-        receipts.push(TransactionReceipt {
-            tx_hash: tx.hash(),
-            gas_used: effect.gas_used,
-            revert: effect.revert,
-            deposit_index: effect.deposit_index,
-        });
+        outcome.record(tx, &effect)?;
     }
     let (accounts, deposits) = journal.into_changes();
     state.commit(accounts, deposits)?;
-    Ok(ExecutionOutcome {
-        state_root: state.root(),
-        gas_used,
-        burned,
-        cross_shard_transfers,
-        receipts,
-    })
+    Ok(outcome.finish(state.root()))
+}
+
+/// The totals and receipts of a block, accumulated transaction by transaction.
+#[derive(Debug, Default)]
+pub(crate) struct OutcomeBuilder {
+    gas_used: u64,
+    burned: U256,
+    cross_shard_transfers: Vec<CrossShardTransfer>,
+    receipts: Vec<TransactionReceipt>,
+}
+
+impl OutcomeBuilder {
+    /// An empty outcome with room for `txs` receipts.
+    pub(crate) fn with_capacity(txs: usize) -> Self {
+        Self {
+            receipts: Vec::with_capacity(txs),
+            ..Self::default()
+        }
+    }
+
+    /// Gas used so far.
+    pub(crate) fn gas_used(&self) -> u64 {
+        self.gas_used
+    }
+
+    /// Adds an applied transaction's effect.
+    pub(crate) fn record(
+        &mut self,
+        tx: &ShardTransaction,
+        effect: &TransferEffect,
+    ) -> Result<(), ExecutionError> {
+        self.gas_used = self
+            .gas_used
+            .checked_add(effect.gas_used)
+            .ok_or(ExecutionError::TotalOverflow)?;
+        self.burned = self
+            .burned
+            .checked_add(effect.burned)
+            .ok_or(ExecutionError::TotalOverflow)?;
+        self.cross_shard_transfers.extend(effect.cross_shard);
+        self.receipts.push(TransactionReceipt {
+            tx_hash: tx.hash(),
+            gas_used: effect.gas_used,
+            cumulative_gas_used: self.gas_used,
+            revert: effect.revert,
+            deposit_index: effect.deposit_index,
+        });
+        Ok(())
+    }
+
+    /// The outcome, once the block's changes are committed and the state root is known.
+    pub(crate) fn finish(self, state_root: B256) -> ExecutionOutcome {
+        ExecutionOutcome {
+            state_root,
+            gas_used: self.gas_used,
+            burned: self.burned,
+            cross_shard_transfers: self.cross_shard_transfers,
+            receipts: self.receipts,
+        }
+    }
 }
 
 /// Recovers the senders of a block's transactions (in parallel, through `cache`) and executes
@@ -398,8 +443,11 @@ mod tests {
     use crate::transaction::TX_BASE_GAS;
 
     const BASE_CHAIN_ID: u64 = 1000;
+    /// The shard gas price, in Gwei (a base fee of 10^10 wei).
     const GAS_PRICE: u64 = 10;
-    const FUNDS: u64 = 1_000_000_000;
+    const GWEI: u128 = WEI_PER_GWEI;
+    /// One ether, in wei.
+    const FUNDS: u64 = 1_000_000_000_000_000_000;
     /// Home shard 0 of 2, apart from the test's other addresses.
     const DEPOSIT_CONTRACT: Address = Address::repeat_byte(0xde);
 
@@ -408,7 +456,7 @@ mod tests {
             shard: 0,
             shard_count: 2,
             base_chain_id: BASE_CHAIN_ID,
-            gas_price: GAS_PRICE,
+            gasprice: GAS_PRICE,
             deposit_contract_address: DEPOSIT_CONTRACT,
             min_deposit_amount: 1_000_000_000,
         }
@@ -449,8 +497,8 @@ mod tests {
             to,
             value: U256::from(value),
             gas_limit: TX_BASE_GAS,
-            max_fee_per_gas: 20,
-            max_priority_fee_per_gas: 3,
+            max_fee_per_gas: 20 * GWEI,
+            max_priority_fee_per_gas: 3 * GWEI,
         }
     }
 
@@ -465,8 +513,8 @@ mod tests {
         let tx = decode(&keys[0].sign_legacy(&request(0, local(1), 500)));
         let outcome =
             execute_transactions(&mut state, &[tx], &[keys[0].address()], &context()).unwrap();
-        // Legacy pays its whole gas price (20), all burned.
-        let fee = 20 * TX_BASE_GAS;
+        // Legacy pays its whole gas price (20 gwei), all burned.
+        let fee = 20_000_000_000 * TX_BASE_GAS;
         assert_eq!(outcome.burned, U256::from(fee));
         assert_eq!(outcome.gas_used, TX_BASE_GAS);
         assert!(outcome.cross_shard_transfers.is_empty());
@@ -486,14 +534,17 @@ mod tests {
         let mut state = funded(&keys);
         let first = decode(&keys[0].sign_eip1559(&request(0, local(1), 1)));
         let mut capped = request(1, local(1), 1);
-        capped.max_fee_per_gas = 11;
+        capped.max_fee_per_gas = 11 * GWEI;
         let second = decode(&keys[0].sign_eip1559(&capped));
         let sender = keys[0].address();
         let outcome =
             execute_transactions(&mut state, &[first, second], &[sender, sender], &context())
                 .unwrap();
-        // min(20, 10 + 3) = 13, then min(11, 13) = 11.
-        assert_eq!(outcome.burned, U256::from((13 + 11) * TX_BASE_GAS));
+        // In gwei: min(20, 10 + 3) = 13, then min(11, 13) = 11.
+        assert_eq!(
+            outcome.burned,
+            U256::from((13 + 11) * GWEI * u128::from(TX_BASE_GAS))
+        );
         assert_eq!(state.accounts().get(&sender).unwrap().nonce, 2);
     }
 
@@ -519,7 +570,7 @@ mod tests {
         assert!(state.accounts().get(&remote(1)).is_none());
         assert_eq!(
             state.accounts().get(&keys[0].address()).unwrap().balance,
-            U256::from(FUNDS - 700 - 20 * TX_BASE_GAS)
+            U256::from(FUNDS - 700 - 20_000_000_000 * TX_BASE_GAS)
         );
     }
 
@@ -537,7 +588,7 @@ mod tests {
         assert_eq!(
             state.accounts().get(&sender).unwrap(),
             Account {
-                balance: U256::from(FUNDS - 20 * TX_BASE_GAS),
+                balance: U256::from(FUNDS - 20_000_000_000 * TX_BASE_GAS),
                 nonce: 1
             }
         );
@@ -548,7 +599,8 @@ mod tests {
         let keys = signers(2);
         let good = decode(&keys[0].sign_legacy(&request(0, local(1), 1)));
         let mut low_fee = request(0, local(1), 1);
-        low_fee.max_fee_per_gas = GAS_PRICE as u128 - 1;
+        // One wei below the base fee: the comparison is in wei, not in whole gwei.
+        low_fee.max_fee_per_gas = u128::from(GAS_PRICE) * GWEI - 1;
         let cases: Vec<(ShardTransaction, TransferInvalid)> = vec![
             (
                 decode(&keys[1].sign_legacy(&request(1, local(1), 1))),
@@ -560,22 +612,22 @@ mod tests {
             (
                 decode(&keys[1].sign_legacy(&request(0, local(1), FUNDS))),
                 TransferInvalid::InsufficientBalance {
-                    needed: U256::from(FUNDS + 20 * TX_BASE_GAS),
+                    needed: U256::from(FUNDS + 20_000_000_000 * TX_BASE_GAS),
                     available: U256::from(FUNDS),
                 },
             ),
             (
                 decode(&keys[1].sign_legacy(&low_fee)),
-                TransferInvalid::FeeBelowGasPrice {
-                    max_fee: 9,
-                    gas_price: GAS_PRICE,
+                TransferInvalid::FeeBelowBaseFee {
+                    max_fee_per_gas: 9_999_999_999,
+                    base_fee_per_gas: 10_000_000_000,
                 },
             ),
             (
                 decode(&keys[1].sign_eip1559(&low_fee)),
-                TransferInvalid::FeeBelowGasPrice {
-                    max_fee: 9,
-                    gas_price: GAS_PRICE,
+                TransferInvalid::FeeBelowBaseFee {
+                    max_fee_per_gas: 9_999_999_999,
+                    base_fee_per_gas: 10_000_000_000,
                 },
             ),
             (
@@ -650,6 +702,17 @@ mod tests {
         let price = config.min_gasprice;
         let ctx = ExecutionContext::from_config(&config, shards - 1, price).unwrap();
         assert_eq!(ctx.shard_count, shards);
+        // MIN_GASPRICE is in gwei: 8 gwei is a base fee of 8 * 10^9 wei.
+        assert_eq!(ctx.gasprice, config.min_gasprice);
+        assert_eq!(
+            ctx.base_fee_per_gas(),
+            u128::from(config.min_gasprice) * 1_000_000_000
+        );
+        // The largest gas price converts without saturating.
+        assert_eq!(
+            base_fee_per_gas(u64::MAX),
+            u128::from(u64::MAX) * 1_000_000_000
+        );
         assert_eq!(ctx.base_chain_id, config.base_chain_id);
         assert!(matches!(
             ExecutionContext::from_config(&config, shards, price),
@@ -689,7 +752,8 @@ mod tests {
             prop_oneof![8 => Just(0i8), 1 => Just(1i8), 1 => Just(-1i8)],
             0u8..8,
             prop_oneof![4 => 0u64..1_000_000, 1 => Just(FUNDS)],
-            prop_oneof![4 => 10u128..30, 1 => 0u128..10],
+            // Fee caps in wei around the 10 gwei base fee, some below it.
+            prop_oneof![4 => 10 * GWEI..30 * GWEI, 1 => 0u128..10 * GWEI],
             any::<bool>(),
             any::<bool>(),
         )
@@ -748,7 +812,7 @@ mod tests {
                 };
                 let request = TransferRequest {
                     max_fee_per_gas: step.max_fee,
-                    max_priority_fee_per_gas: 2.min(step.max_fee),
+                    max_priority_fee_per_gas: (2 * GWEI).min(step.max_fee),
                     ..request(nonce, to, step.value)
                 };
                 let bytes = if step.typed { key.sign_eip1559(&request) } else { key.sign_legacy(&request) };
