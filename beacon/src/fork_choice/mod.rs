@@ -4,9 +4,11 @@
 //! - [`proto_array`]: blocks, weights and best descendants (`filter_block_tree`, `get_head`).
 //! - [`votes`]: latest messages and weight deltas; equivocators are dropped.
 //! - [`store`]: the spec's `Store` and its handlers.
+//! - [`shard`]: the phase 1 shard fork choice, per shard, over the beacon store's shard votes.
 
 pub mod error;
 pub mod proto_array;
+pub mod shard;
 pub mod store;
 pub mod votes;
 
