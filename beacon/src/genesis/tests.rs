@@ -210,3 +210,42 @@ fn bad_proof_fails_bad_signature_skips_repeat_key_tops_up() {
         Err(GenesisError::BadDepositProof { index: 1 })
     );
 }
+
+/// Known answer from the Python spec (eth2spec 0.12.2 with the v0.12.3 functions, minimal
+/// preset): the same 64 interop validators, deposits and eth1 block, through its own
+/// `initialize_beacon_state_from_eth1` and `upgrade_to_phase1`.
+#[test]
+fn interop_genesis_matches_the_python_spec() {
+    let config = minimal();
+    let genesis_time = config.min_genesis_time + config.genesis_delay;
+    let state: BeaconState<E> = interop_genesis_state(64, genesis_time, &config).unwrap();
+    let phase0 = initialize_beacon_state_from_eth1::<E>(
+        INTEROP_ETH1_BLOCK_HASH,
+        config.min_genesis_time,
+        &interop_deposits(64, &config).unwrap(),
+        &config,
+    )
+    .unwrap();
+    assert_eq!(
+        format!("{:?}", phase0.tree_hash_root()),
+        "0xbe43748673b23191b213ba3a22fa2ca16b97bd0988a35df8b4a67b9a1e578687"
+    );
+    assert_eq!(
+        format!("{:?}", state.tree_hash_root()),
+        "0xff27e35c39a678d66670118bf35c4fbd61c527e1a32cffe0db5fc4262f9e5d8e"
+    );
+}
+
+#[test]
+fn mainnet_preset_interop_genesis() {
+    let config = ChainConfig::preset(PresetName::Mainnet);
+    let state: BeaconState<primitives::MainnetEthSpec> =
+        interop_genesis_state(8, config.min_genesis_time, &config).unwrap();
+    assert_eq!(get_active_validator_indices(&state, GENESIS_EPOCH).len(), 8);
+    assert_eq!(state.genesis_time, config.min_genesis_time);
+    assert_eq!(
+        state.shard_states.len() as u64,
+        config.initial_active_shards
+    );
+    assert_eq!(state.fork.current_version, config.phase_1_fork_version);
+}
