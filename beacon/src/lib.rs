@@ -7,6 +7,7 @@
 //! - [`signatures`]: how processing checks signatures (each at once, in one batch, or not at
 //!   all) and the signature sets of every signed object.
 //! - [`fork_choice`]: LMD-GHOST with FFG filtering on a proto-array.
+//! - [`genesis`]: the genesis state from eth1 deposits, the upgrade to phase 1, interop genesis.
 //!
 //! This crate is pure: it takes a state and an input and returns a new state or a typed error.
 #![cfg_attr(
@@ -24,6 +25,7 @@ pub mod accessors;
 pub mod custody;
 mod error;
 pub mod fork_choice;
+pub mod genesis;
 pub mod mutators;
 pub mod per_block;
 pub mod per_epoch;

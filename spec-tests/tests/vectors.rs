@@ -65,6 +65,11 @@ fn general_phase0_ssz_generic() {
 }
 
 #[test]
+fn minimal_phase0_genesis() {
+    run_runner("minimal", "phase0", "genesis");
+}
+
+#[test]
 fn minimal_phase0_shuffling() {
     run_runner("minimal", "phase0", "shuffling");
 }
@@ -72,6 +77,11 @@ fn minimal_phase0_shuffling() {
 #[test]
 fn minimal_phase1_epoch_processing() {
     run_runner("minimal", "phase1", "epoch_processing");
+}
+
+#[test]
+fn minimal_phase1_genesis() {
+    run_runner("minimal", "phase1", "genesis");
 }
 
 #[test]

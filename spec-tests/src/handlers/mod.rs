@@ -4,6 +4,7 @@ pub mod bls;
 pub mod custody;
 pub mod epoch_processing;
 pub mod epoch_rewards;
+pub mod genesis;
 pub mod operations;
 pub mod rewards;
 pub mod sanity;
@@ -19,6 +20,7 @@ pub fn all() -> impl Iterator<Item = &'static Handler> {
         bls::HANDLERS,
         custody::HANDLERS,
         epoch_processing::HANDLERS,
+        genesis::HANDLERS,
         operations::HANDLERS,
         sanity::HANDLERS,
         rewards::HANDLERS,
@@ -35,8 +37,10 @@ pub fn all() -> impl Iterator<Item = &'static Handler> {
 pub const RUNNERS: &[(&str, &str, &str)] = &[
     ("general", "phase0", "bls"),
     ("general", "phase0", "ssz_generic"),
+    ("minimal", "phase0", "genesis"),
     ("minimal", "phase0", "shuffling"),
     ("minimal", "phase1", "epoch_processing"),
+    ("minimal", "phase1", "genesis"),
     ("minimal", "phase1", "operations"),
     ("minimal", "phase1", "sanity"),
     ("minimal", "phase1", "rewards"),
