@@ -75,6 +75,11 @@ fn minimal_phase1_epoch_processing() {
 }
 
 #[test]
+fn minimal_phase1_finality() {
+    run_runner("minimal", "phase1", "finality");
+}
+
+#[test]
 fn minimal_phase1_operations() {
     run_runner("minimal", "phase1", "operations");
 }

@@ -7,6 +7,7 @@ pub mod epoch_rewards;
 pub mod operations;
 pub mod rewards;
 pub mod sanity;
+pub mod sanity_blocks;
 pub mod shuffling;
 pub mod ssz_generic;
 pub mod ssz_static;
@@ -21,6 +22,7 @@ pub fn all() -> impl Iterator<Item = &'static Handler> {
         epoch_processing::HANDLERS,
         operations::HANDLERS,
         sanity::HANDLERS,
+        sanity_blocks::HANDLERS,
         rewards::HANDLERS,
         epoch_rewards::HANDLERS,
         ssz_generic::HANDLERS,
@@ -37,6 +39,7 @@ pub const RUNNERS: &[(&str, &str, &str)] = &[
     ("general", "phase0", "ssz_generic"),
     ("minimal", "phase0", "shuffling"),
     ("minimal", "phase1", "epoch_processing"),
+    ("minimal", "phase1", "finality"),
     ("minimal", "phase1", "operations"),
     ("minimal", "phase1", "sanity"),
     ("minimal", "phase1", "rewards"),
