@@ -33,6 +33,8 @@ pub mod per_slot;
 pub mod shard_transition;
 pub mod signatures;
 mod state_transition;
+#[cfg(test)]
+mod state_transition_tests;
 
 pub use error::BeaconStateError;
 pub use state_transition::{
