@@ -1,6 +1,8 @@
 //! The beacon chain of shardnet: consensus spec v0.12.3 phase 1 (which includes phase 0).
 //!
 //! - [`accessors`] and [`mutators`]: the spec's beacon state accessors (`get_*`) and mutators.
+//! - [`state_transition()`]: the whole state transition of a block, on a copy of the state.
+//! - [`per_slot`]: slot processing, with epoch processing ([`per_epoch`]) at epoch boundaries.
 //! - [`per_block`]: block processing, one file per operation.
 //! - [`custody`]: the custody game's helpers and block operations.
 //! - [`shard_transition`]: the shard block state transition against its parent beacon state.
@@ -29,10 +31,17 @@ pub mod genesis;
 pub mod mutators;
 pub mod per_block;
 pub mod per_epoch;
+pub mod per_slot;
 pub mod shard_transition;
 pub mod signatures;
+mod state_transition;
+#[cfg(test)]
+mod state_transition_tests;
 
 pub use error::BeaconStateError;
+pub use state_transition::{
+    SignatureStrategy, StateTransitionError, state_transition, verify_block_signature,
+};
 
 use primitives::types::{Epoch, Slot};
 

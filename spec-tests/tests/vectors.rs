@@ -85,6 +85,11 @@ fn minimal_phase1_genesis() {
 }
 
 #[test]
+fn minimal_phase1_finality() {
+    run_runner("minimal", "phase1", "finality");
+}
+
+#[test]
 fn minimal_phase1_operations() {
     run_runner("minimal", "phase1", "operations");
 }

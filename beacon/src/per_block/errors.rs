@@ -284,6 +284,21 @@ pub enum BlockProcessingError {
         /// Why.
         reason: HeaderInvalid,
     },
+    /// The RANDAO reveal is refused.
+    #[error("RANDAO reveal: {reason}")]
+    RandaoInvalid {
+        /// Why.
+        reason: SignatureInvalid,
+    },
+    /// The block does not carry `min(MAX_DEPOSITS, deposit_count - eth1_deposit_index)`
+    /// deposits.
+    #[error("{found} deposits where {expected} are outstanding")]
+    DepositCountMismatch {
+        /// The number of deposits the block must carry.
+        expected: u64,
+        /// The number it carries.
+        found: usize,
+    },
     /// A proposer slashing is invalid.
     #[error("proposer slashing {index}: {reason}")]
     ProposerSlashingInvalid {
@@ -358,6 +373,14 @@ impl BlockProcessingError {
     pub fn header(error: OperationError<HeaderInvalid>) -> Self {
         match error {
             OperationError::Invalid(reason) => Self::HeaderInvalid { reason },
+            OperationError::State(e) => Self::BeaconState(e),
+        }
+    }
+
+    /// The error of the RANDAO reveal.
+    pub fn randao(error: OperationError<SignatureInvalid>) -> Self {
+        match error {
+            OperationError::Invalid(reason) => Self::RandaoInvalid { reason },
             OperationError::State(e) => Self::BeaconState(e),
         }
     }

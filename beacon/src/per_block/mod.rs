@@ -12,12 +12,16 @@
 mod apply_shard_transition;
 mod attestation;
 mod attester_slashing;
+mod block;
 mod block_header;
 mod deposit;
 mod errors;
+mod eth1_data;
 mod light_client_aggregate;
+mod operations;
 mod optional_verify;
 mod proposer_slashing;
+mod randao;
 mod shard_transitions;
 #[cfg(test)]
 mod shard_transitions_tests;
@@ -26,15 +30,19 @@ mod voluntary_exit;
 pub use apply_shard_transition::apply_shard_transition;
 pub use attestation::{process_attestation, validate_attestation};
 pub use attester_slashing::process_attester_slashing;
+pub use block::process_block;
 pub use block_header::process_block_header;
 pub use deposit::{get_validator_from_deposit, process_deposit};
 pub use errors::{
     AttestationInvalid, AttesterSlashingInvalid, BlockProcessingError, DepositInvalid, ExitInvalid,
     HeaderInvalid, OperationError, ProposerSlashingInvalid,
 };
+pub use eth1_data::process_eth1_data;
 pub use light_client_aggregate::{LightClientAggregateInvalid, process_light_client_aggregate};
+pub use operations::process_operations;
 pub use optional_verify::{optional_aggregate_verify, optional_fast_aggregate_verify};
 pub use proposer_slashing::process_proposer_slashing;
+pub use randao::process_randao;
 pub use shard_transitions::{
     ShardTransitionsInvalid, get_shard_winning_roots, is_on_time_attestation,
     is_winning_attestation, process_crosslink_for_shard, process_crosslinks,

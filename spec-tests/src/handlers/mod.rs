@@ -8,6 +8,7 @@ pub mod genesis;
 pub mod operations;
 pub mod rewards;
 pub mod sanity;
+pub mod sanity_blocks;
 pub mod shuffling;
 pub mod ssz_generic;
 pub mod ssz_static;
@@ -23,6 +24,7 @@ pub fn all() -> impl Iterator<Item = &'static Handler> {
         genesis::HANDLERS,
         operations::HANDLERS,
         sanity::HANDLERS,
+        sanity_blocks::HANDLERS,
         rewards::HANDLERS,
         epoch_rewards::HANDLERS,
         ssz_generic::HANDLERS,
@@ -40,6 +42,7 @@ pub const RUNNERS: &[(&str, &str, &str)] = &[
     ("minimal", "phase0", "genesis"),
     ("minimal", "phase0", "shuffling"),
     ("minimal", "phase1", "epoch_processing"),
+    ("minimal", "phase1", "finality"),
     ("minimal", "phase1", "genesis"),
     ("minimal", "phase1", "operations"),
     ("minimal", "phase1", "sanity"),
