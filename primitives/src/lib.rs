@@ -7,6 +7,7 @@
 //! - [`bls`]: BLS12-381 signatures over `blst` (min-pk, proof-of-possession ciphersuite).
 //! - [`shuffling`]: the swap-or-not shuffle, committees and proposer selection.
 //! - [`math`] and [`signing`]: the spec's integer helpers, domains and signing roots.
+//! - [`deposit_tree`]: the deposit contract's incremental Merkle tree.
 //!
 //! This crate is pure: no I/O beyond parsing what it is given, no clock, no async.
 #![cfg_attr(
@@ -22,6 +23,7 @@
 
 pub mod bls;
 pub mod config;
+pub mod deposit_tree;
 pub mod math;
 pub mod shuffling;
 pub mod signing;

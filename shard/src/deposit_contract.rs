@@ -19,6 +19,7 @@
 
 use alloy_primitives::{B256, U256};
 use ethereum_hashing::{ZERO_HASHES, hash32_concat};
+use primitives::deposit_tree::{DepositTree, DepositTreeFull};
 use primitives::types::{DEPOSIT_CONTRACT_TREE_DEPTH, Deposit, DepositData, Eth1Data, Gwei};
 use ssz::Decode;
 use ssz_types::FixedVector;
@@ -140,8 +141,8 @@ pub fn validate_deposit(
 /// The deposit contract's state: the incremental tree and the deposits it logged.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DepositContract {
-    /// `branch`: at level `h`, the root of the last complete left subtree of height `h`.
-    branch: [B256; DEPTH],
+    /// The incremental tree (`branch` and `deposit_count` of the contract).
+    tree: DepositTree,
     /// Every deposit, in order (the contract's `DepositEvent` log).
     deposits: Vec<DepositData>,
     /// `hash_tree_root` of each deposit: the tree's leaves.
@@ -158,7 +159,7 @@ impl DepositContract {
     /// A contract with no deposit.
     pub fn new() -> Self {
         Self {
-            branch: [B256::ZERO; DEPTH],
+            tree: DepositTree::default(),
             deposits: Vec::new(),
             leaves: Vec::new(),
         }
@@ -176,18 +177,9 @@ impl DepositContract {
             return Err(DepositRevert::TreeFull);
         }
         let leaf = data.tree_hash_root();
-        // The new count's lowest set bit is the level where the new leaf's subtree is left
-        // complete-but-unpaired; below it, the leaf is folded with the stored left siblings.
-        let mut size = index.saturating_add(1);
-        let mut node = leaf;
-        for stored in &mut self.branch {
-            if size & 1 == 1 {
-                *stored = node;
-                break;
-            }
-            node = B256::from(hash32_concat(&stored.0, &node.0));
-            size >>= 1;
-        }
+        self.tree
+            .push(leaf)
+            .map_err(|DepositTreeFull| DepositRevert::TreeFull)?;
         self.leaves.push(leaf);
         self.deposits.push(data);
         Ok(index)
@@ -196,20 +188,7 @@ impl DepositContract {
     /// `get_deposit_root`: `sha256(node ‖ le64(deposit_count) ‖ 24 zero bytes)`, equal to
     /// `hash_tree_root(List[DepositData, 2**32])` of the deposits.
     pub fn get_deposit_root(&self) -> B256 {
-        let mut node = B256::ZERO;
-        let mut size = self.deposit_count();
-        for (height, stored) in self.branch.iter().enumerate() {
-            node = if size & 1 == 1 {
-                B256::from(hash32_concat(&stored.0, &node.0))
-            } else {
-                B256::from(hash32_concat(&node.0, &zero_hash(height).0))
-            };
-            size >>= 1;
-        }
-        B256::from(hash32_concat(
-            &node.0,
-            &length_chunk(self.deposit_count()).0,
-        ))
+        self.tree.root()
     }
 
     /// The deposit at `index`.

@@ -4,18 +4,17 @@
 //! Phase 1 runs from genesis here, as in the spec's vectors: a phase 1 genesis state is the
 //! phase 0 one ([`initialize_beacon_state_from_eth1`]) upgraded at slot 0 ([`upgrade_to_phase1`]).
 
-mod deposit_tree;
 mod initialize;
 mod interop;
 #[cfg(test)]
 mod tests;
 mod upgrade;
 
-pub use deposit_tree::DepositTree;
 pub use initialize::{initialize_beacon_state_from_eth1, is_valid_genesis_state};
 pub use interop::{
     INTEROP_ETH1_BLOCK_HASH, interop_deposit_data, interop_deposits, interop_genesis_state,
 };
+pub use primitives::deposit_tree::DepositTree;
 pub use upgrade::upgrade_to_phase1;
 
 use primitives::bls::BlsError;
@@ -52,4 +51,10 @@ pub enum GenesisError {
     /// An accessor failed on the state being built.
     #[error(transparent)]
     State(#[from] BeaconStateError),
+}
+
+impl From<primitives::deposit_tree::DepositTreeFull> for GenesisError {
+    fn from(_: primitives::deposit_tree::DepositTreeFull) -> Self {
+        Self::DepositTreeFull
+    }
 }

@@ -6,10 +6,15 @@
 //! quadratic in the number of deposits.
 
 use ethereum_hashing::{ZERO_HASHES, hash32_concat};
-use primitives::types::{Bytes32, DEPOSIT_CONTRACT_TREE_DEPTH, DepositProofLength, Root};
 use ssz_types::FixedVector;
 
-use super::GenesisError;
+use crate::types::{Bytes32, DEPOSIT_CONTRACT_TREE_DEPTH, DepositProofLength, Root};
+
+/// The tree holds `2**DEPOSIT_CONTRACT_TREE_DEPTH - 1` deposits, the contract's
+/// `MAX_DEPOSIT_COUNT`: one more would not fit ("merkle tree full").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the deposit tree is full")]
+pub struct DepositTreeFull;
 
 /// `DEPOSIT_CONTRACT_TREE_DEPTH` as an array length.
 const DEPTH: usize = DEPOSIT_CONTRACT_TREE_DEPTH as usize;
@@ -42,12 +47,12 @@ impl DepositTree {
     pub fn push(
         &mut self,
         leaf: Root,
-    ) -> Result<FixedVector<Bytes32, DepositProofLength>, GenesisError> {
+    ) -> Result<FixedVector<Bytes32, DepositProofLength>, DepositTreeFull> {
         let index = self.count;
         let count = index
             .checked_add(1)
-            .filter(|c| *c <= 1u64 << DEPOSIT_CONTRACT_TREE_DEPTH)
-            .ok_or(GenesisError::DepositTreeFull)?;
+            .filter(|c| *c < 1u64 << DEPOSIT_CONTRACT_TREE_DEPTH)
+            .ok_or(DepositTreeFull)?;
         // The leaves after this one do not exist yet, so every right sibling is a zero
         // subtree; every left sibling is complete and held in `branch`.
         let mut proof = Vec::with_capacity(DEPTH.saturating_add(1));
@@ -72,7 +77,7 @@ impl DepositTree {
             node = hash32_concat(left, &node);
             size >>= 1;
         }
-        FixedVector::new(proof).map_err(|_| GenesisError::DepositTreeFull)
+        FixedVector::new(proof).map_err(|_| DepositTreeFull)
     }
 
     /// The deposit root: the tree's root with the deposit count mixed in.
