@@ -3,7 +3,7 @@
 //! The vectors live outside the repository, in the directory named by `SHARDNET_SPEC_TESTS`
 //! (layout `<preset>/<fork>/<runner>/<handler>/<suite>/<case>/`). Each [`Handler`] names one
 //! `<preset>/<fork>/<runner>/<handler>` directory and the function that runs one case of it.
-//! [`run_handlers`] visits every case, prints a per-handler count of passed, failed and skipped
+//! [`run_runner`] visits every case, prints a per-handler count of passed, failed and skipped
 //! cases (each skip with its reason), and fails when a case fails or when a handler directory
 //! that exists under the runner's root was not run by any handler.
 

@@ -17,7 +17,7 @@ use crate::BeaconStateError;
 
 /// One epoch's beacon committees from a single shuffle of its active validators.
 ///
-/// Gives the same committees as [`get_beacon_committee`] for every slot of its epoch, at the
+/// Gives the same committees as [`get_beacon_committee`](super::get_beacon_committee) for every slot of its epoch, at the
 /// cost of one whole-list shuffle instead of one shuffle per member. It depends on which
 /// validators are active in its epoch and on the RANDAO mix of the seed. Block operations
 /// change neither for the previous, current or next epoch (exits take effect later than that,
