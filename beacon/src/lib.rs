@@ -6,6 +6,7 @@
 //! - [`shard_transition`]: the shard block state transition against its parent beacon state.
 //! - [`signatures`]: how processing checks signatures (each at once, in one batch, or not at
 //!   all) and the signature sets of every signed object.
+//! - [`duties`]: validator duties (`validator.md`) and what each duty signs.
 //! - [`fork_choice`]: LMD-GHOST with FFG filtering on a proto-array.
 //!
 //! This crate is pure: it takes a state and an input and returns a new state or a typed error.
@@ -22,6 +23,7 @@
 
 pub mod accessors;
 pub mod custody;
+pub mod duties;
 mod error;
 pub mod fork_choice;
 pub mod mutators;

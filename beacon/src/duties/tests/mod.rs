@@ -1,0 +1,5 @@
+//! Tests of the validator duties: against the spec's per-validator functions, and signed
+//! messages against block processing.
+
+mod assignments;
+mod signed_duties;
