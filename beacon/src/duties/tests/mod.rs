@@ -2,4 +2,7 @@
 //! messages against block processing.
 
 mod assignments;
-mod signed_duties;
+mod attestation;
+mod fixtures;
+mod proposal;
+mod selection;
