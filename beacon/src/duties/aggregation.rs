@@ -11,6 +11,7 @@ use primitives::types::{
 use primitives::{ChainConfig, EthSpec};
 
 use super::{DutyError, SigningRoot};
+use crate::BeaconStateError;
 use crate::accessors::{get_beacon_committee, get_domain};
 
 /// The message of `get_slot_signature`: `slot` under `DOMAIN_SELECTION_PROOF` at its epoch.
@@ -61,7 +62,9 @@ pub fn is_aggregator_in_committee_of(
 ) -> Result<bool, DutyError> {
     let modulo = (committee_length as u64)
         .checked_div(target)
-        .unwrap_or(0)
+        .ok_or(BeaconStateError::Overflow {
+            what: "committee length // a zero target of aggregators",
+        })?
         .max(1);
     let hash = hash_fixed(slot_signature.as_bytes());
     let value = bytes_to_uint64(hash.get(..8).unwrap_or_default())?;

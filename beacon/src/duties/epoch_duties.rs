@@ -4,33 +4,17 @@
 use ethereum_hashing::hash_fixed;
 use primitives::math::{bytes_to_uint64, compute_start_slot_at_epoch};
 use primitives::shuffling::CommitteeShuffling;
-use primitives::types::{BeaconState, CommitteeIndex, Epoch, Shard, Slot, ValidatorIndex};
+use primitives::types::{BeaconState, DomainType, Epoch, Shard, Slot, ValidatorIndex};
 use primitives::{ChainConfig, EthSpec};
 
 use super::assignment::{check_lookahead, proposer_of_slot, seed_preimage};
-use super::{CommitteeAssignment, DutyError};
+use super::attester_duty::attester_duties;
+use super::{AttesterDuty, CommitteeAssignment, DutyError};
 use crate::BeaconStateError;
 use crate::accessors::{
     CommitteeCache, compute_committee_source_epoch, get_active_shard_count,
-    get_active_validator_indices, get_current_epoch, get_seed, get_start_shard,
+    get_active_validator_indices, get_current_epoch, get_seed,
 };
-
-/// A validator's attestation duty in the epoch, as the Beacon API's attester duties give it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AttesterDuty {
-    /// The slot to attest to.
-    pub slot: Slot,
-    /// The committee's index in the slot.
-    pub committee_index: CommitteeIndex,
-    /// The validator's position in the committee: its bit in `aggregation_bits`.
-    pub committee_position: usize,
-    /// The committee's size: the length of `aggregation_bits`.
-    pub committee_length: usize,
-    /// `get_committee_count_per_slot` of the epoch, for `compute_subnet_for_attestation`.
-    pub committees_at_slot: u64,
-    /// `compute_shard_from_committee_index`: the shard the committee votes on.
-    pub shard: Shard,
-}
 
 /// The duties of every validator in one epoch.
 ///
@@ -71,18 +55,7 @@ impl EpochDuties {
         let committees = CommitteeCache::new(state, epoch, config)?;
         let attesters = attester_duties(state, &committees, &slots, active_shards, config)?;
 
-        let beacon_proposers = if epoch == get_current_epoch(state, config)? {
-            let indices = get_active_validator_indices(state, epoch);
-            let seed = get_seed(state, epoch, config.domain_beacon_proposer, config)?;
-            let proposers = slots
-                .iter()
-                .map(|slot| proposer_of_slot(state, &indices, &seed, *slot, config))
-                .collect::<Result<_, _>>()?;
-            Some(proposers)
-        } else {
-            None
-        };
-
+        let beacon_proposers = beacon_proposers(state, epoch, &slots, config)?;
         let shard_shuffling = shuffle_source_epoch(
             state,
             epoch,
@@ -98,23 +71,7 @@ impl EpochDuties {
             })
             .collect::<Result<_, _>>()
             .map_err(BeaconStateError::from)?;
-        let proposer_seed = get_seed(state, epoch, config.domain_shard_committee, config)?;
-        let shard_proposers = shard_committees
-            .iter()
-            .map(|committee| {
-                slots
-                    .iter()
-                    .map(|slot| {
-                        let seed = hash_fixed(&seed_preimage(&proposer_seed, *slot));
-                        let r = bytes_to_uint64(seed.get(..8).unwrap_or_default())?;
-                        Ok(r.checked_rem(committee.len() as u64)
-                            .and_then(|i| usize::try_from(i).ok())
-                            .and_then(|i| committee.get(i))
-                            .copied())
-                    })
-                    .collect::<Result<Vec<_>, DutyError>>()
-            })
-            .collect::<Result<_, _>>()?;
+        let shard_proposers = shard_proposers(state, epoch, &shard_committees, &slots, config)?;
 
         let light_client_shuffling = shuffle_source_epoch(
             state,
@@ -240,46 +197,56 @@ impl EpochDuties {
     }
 }
 
-/// The attestation duty of every validator, indexed by validator index.
-fn attester_duties<E: EthSpec>(
+/// `get_beacon_proposer_index` at each of `slots` if `epoch` is the state's current epoch.
+fn beacon_proposers<E: EthSpec>(
     state: &BeaconState<E>,
-    committees: &CommitteeCache,
+    epoch: Epoch,
     slots: &[Slot],
-    active_shards: u64,
     config: &ChainConfig,
-) -> Result<Vec<Option<AttesterDuty>>, DutyError> {
-    let mut attesters = vec![None; state.validators.len()];
-    let committees_at_slot = committees.committees_per_slot();
-    for slot in slots {
-        let start_shard = get_start_shard(state, *slot, config)?;
-        for committee_index in 0..committees_at_slot {
-            let committee = committees.get_beacon_committee(*slot, committee_index)?;
-            let shard = committee_index
-                .checked_add(start_shard)
-                .and_then(|s| s.checked_rem(active_shards))
-                .ok_or(BeaconStateError::Overflow {
-                    what: "(index + start shard) % active shards",
-                })?;
-            for (committee_position, member) in committee.iter().enumerate() {
-                let entry = usize::try_from(*member)
-                    .ok()
-                    .and_then(|i| attesters.get_mut(i))
-                    .ok_or(BeaconStateError::UnknownValidator {
-                        index: *member,
-                        count: state.validators.len(),
-                    })?;
-                *entry = Some(AttesterDuty {
-                    slot: *slot,
-                    committee_index,
-                    committee_position,
-                    committee_length: committee.len(),
-                    committees_at_slot,
-                    shard,
-                });
-            }
-        }
+) -> Result<Option<Vec<ValidatorIndex>>, DutyError> {
+    if epoch != get_current_epoch(state, config)? {
+        return Ok(None);
     }
-    Ok(attesters)
+    let indices = get_active_validator_indices(state, epoch);
+    let seed = get_seed(state, epoch, config.domain_beacon_proposer, config)?;
+    slots
+        .iter()
+        .map(|slot| proposer_of_slot(state, &indices, &seed, *slot, config))
+        .collect::<Result<_, _>>()
+        .map(Some)
+}
+
+/// `get_shard_proposer_index` of each shard (by its committee) at each of `slots`: the member
+/// at `bytes_to_uint64(hash(epoch_seed + slot)[0:8]) % len(committee)`.
+fn shard_proposers<E: EthSpec>(
+    state: &BeaconState<E>,
+    epoch: Epoch,
+    shard_committees: &[Vec<ValidatorIndex>],
+    slots: &[Slot],
+    config: &ChainConfig,
+) -> Result<Vec<Vec<Option<ValidatorIndex>>>, DutyError> {
+    let epoch_seed = get_seed(state, epoch, config.domain_shard_committee, config)?;
+    let draws = slots
+        .iter()
+        .map(|slot| {
+            let seed = hash_fixed(&seed_preimage(&epoch_seed, *slot));
+            bytes_to_uint64(seed.get(..8).unwrap_or_default())
+        })
+        .collect::<Result<Vec<u64>, _>>()?;
+    Ok(shard_committees
+        .iter()
+        .map(|committee| {
+            draws
+                .iter()
+                .map(|r| {
+                    r.checked_rem(committee.len() as u64)
+                        .and_then(|i| usize::try_from(i).ok())
+                        .and_then(|i| committee.get(i))
+                        .copied()
+                })
+                .collect()
+        })
+        .collect())
 }
 
 /// The active validators of `epoch`'s committee source epoch for `period`, shuffled once with
@@ -289,7 +256,7 @@ fn shuffle_source_epoch<E: EthSpec>(
     state: &BeaconState<E>,
     epoch: Epoch,
     period: u64,
-    domain_type: primitives::types::DomainType,
+    domain_type: DomainType,
     config: &ChainConfig,
 ) -> Result<CommitteeShuffling, DutyError> {
     let source_epoch = compute_committee_source_epoch(epoch, period)?;

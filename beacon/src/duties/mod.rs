@@ -14,6 +14,7 @@
 mod aggregation;
 mod assignment;
 mod attestation;
+mod attester_duty;
 mod epoch_duties;
 mod error;
 mod eth1_vote;
@@ -33,7 +34,8 @@ pub use attestation::{
     AttesterVote, attestation_signing_root, compute_subnet_for_attestation, get_attestation_data,
     get_unaggregated_attestation, sign_attestation,
 };
-pub use epoch_duties::{AttesterDuty, EpochDuties};
+pub use attester_duty::AttesterDuty;
+pub use epoch_duties::EpochDuties;
 pub use error::DutyError;
 pub use eth1_vote::{
     compute_time_at_slot, get_eth1_vote, is_candidate_block, voting_period_start_time,

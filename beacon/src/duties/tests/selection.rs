@@ -61,6 +61,9 @@ fn aggregator_selection_follows_the_spec_formula() {
     assert!((10..70).contains(&selected[1]), "{selected:?}");
     assert!((2..40).contains(&selected[2]), "{selected:?}");
     assert!((10..70).contains(&light_selected), "{light_selected}");
+    // The spec divides by the target: a zero target is an error, not everyone.
+    let proof = SignatureBytes::infinity();
+    assert!(is_aggregator_in_committee_of(64, &proof, 0).is_err());
 }
 
 #[test]
