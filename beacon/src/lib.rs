@@ -8,6 +8,7 @@
 //! - [`shard_transition`]: the shard block state transition against its parent beacon state.
 //! - [`signatures`]: how processing checks signatures (each at once, in one batch, or not at
 //!   all) and the signature sets of every signed object.
+//! - [`duties`]: validator duties (`validator.md`) and what each duty signs.
 //! - [`fork_choice`]: LMD-GHOST with FFG filtering on a proto-array.
 //! - [`genesis`]: the genesis state from eth1 deposits, the upgrade to phase 1, interop genesis.
 //!
@@ -25,6 +26,7 @@
 
 pub mod accessors;
 pub mod custody;
+pub mod duties;
 mod error;
 pub mod fork_choice;
 pub mod genesis;
