@@ -4,8 +4,8 @@
 //! the current epoch (one aggregate per committee, built from the committees).
 //!
 //! The state is a phase 0 registry upgraded by `upgrade_to_phase1`, not an interop genesis:
-//! interop genesis derives a BLS key and checks a proof of possession per validator, minutes
-//! for 100,000 of them. The validators carry distinct dummy public keys instead; epoch
+//! interop genesis derives a BLS key, signs and verifies a proof of possession per validator,
+//! some minutes for 100,000 of them. The validators carry distinct dummy public keys; epoch
 //! processing verifies no signature and decodes no key.
 
 use std::hint::black_box;
