@@ -39,6 +39,8 @@ pub mod signatures;
 mod state_transition;
 #[cfg(test)]
 mod state_transition_tests;
+#[cfg(test)]
+mod test_state;
 
 pub use error::BeaconStateError;
 pub use state_transition::{

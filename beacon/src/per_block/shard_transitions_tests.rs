@@ -6,15 +6,14 @@ use primitives::bls::{AggregateSignature, SecretKey, interop_secret_key};
 use primitives::math::compute_epoch_at_slot;
 use primitives::signing::compute_signing_root;
 use primitives::types::{
-    Attestation, AttestationData, BeaconBlockBody, BeaconState, Bytes32, PendingAttestation, Root,
-    Shard, ShardBlock, ShardState, ShardTransition, SignedShardBlock, Slot, Validator,
+    Attestation, AttestationData, BeaconBlockBody, BeaconState, PendingAttestation, Root, Shard,
+    ShardBlock, ShardState, ShardTransition, SignedShardBlock, Slot,
 };
 use primitives::{ChainConfig, MinimalEthSpec, PresetName};
 use ssz_types::{BitList, VariableList};
 use tree_hash::TreeHash;
 
 use super::*;
-use crate::FAR_FUTURE_EPOCH;
 use crate::accessors::{
     CommitteeCaches, compute_shard_from_committee_index, get_beacon_committee,
     get_beacon_proposer_index, get_block_root_at_slot, get_domain, get_light_client_committee,
@@ -37,36 +36,11 @@ fn key(index: u64) -> SecretKey {
 
 /// 64 active, online validators with interop keys, at `slot`, every shard last crosslinked at 0.
 fn state(slot: Slot, config: &ChainConfig) -> BeaconState<E> {
-    let mut state = BeaconState::<E> {
+    let keys = crate::test_state::interop_keys(VALIDATORS);
+    BeaconState {
         slot,
-        ..Default::default()
-    };
-    for i in 0..VALIDATORS {
-        let validator = Validator {
-            pubkey: key(i).public_key().to_bytes(),
-            effective_balance: config.max_effective_balance,
-            exit_epoch: FAR_FUTURE_EPOCH,
-            withdrawable_epoch: FAR_FUTURE_EPOCH,
-            ..Default::default()
-        };
-        state.validators.push(validator).unwrap();
-        state.balances.push(config.max_effective_balance).unwrap();
-        state.online_countdown.push(1).unwrap();
+        ..crate::test_state::interop_test_state(&keys, true, config)
     }
-    for _ in 0..config.max_shards {
-        let shard_state = ShardState {
-            gasprice: config.min_gasprice,
-            ..Default::default()
-        };
-        state.shard_states.push(shard_state).unwrap();
-    }
-    for (i, mix) in state.randao_mixes.iter_mut().enumerate() {
-        *mix = Bytes32::repeat_byte(i as u8 ^ 0x33);
-    }
-    for (i, root) in state.block_roots.iter_mut().enumerate() {
-        *root = Root::repeat_byte(i as u8 + 1);
-    }
-    state
 }
 
 /// A shard block at `slot` on `parent_root`, signed by its shard proposer; `state` is past

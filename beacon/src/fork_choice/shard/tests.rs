@@ -6,15 +6,14 @@ use primitives::bls::{SecretKey, interop_secret_key};
 use primitives::math::compute_epoch_at_slot;
 use primitives::signing::compute_signing_root;
 use primitives::types::{
-    AttestationData, BeaconBlock, BeaconState, Bytes32, Checkpoint, Gwei, Root, Shard, ShardBlock,
-    ShardState, SignedShardBlock, Slot, Validator, ValidatorIndex,
+    AttestationData, BeaconBlock, BeaconState, Checkpoint, Gwei, Root, Shard, ShardBlock,
+    ShardState, SignedShardBlock, Slot, ValidatorIndex,
 };
 use primitives::{ChainConfig, MinimalEthSpec, PresetName};
 use ssz_types::VariableList;
 use tree_hash::TreeHash;
 
 use super::*;
-use crate::FAR_FUTURE_EPOCH;
 use crate::accessors::{get_domain, get_shard_proposer_index};
 use crate::fork_choice::shard::head::{candidate_weights, candidates};
 use crate::fork_choice::{ForkChoiceStore, PostStateCheckpoints};
@@ -37,30 +36,8 @@ fn key(index: u64) -> SecretKey {
 
 /// 64 active validators with interop keys at slot 0, no shard crosslinked yet.
 fn genesis_state(config: &ChainConfig) -> BeaconState<E> {
-    let mut state = BeaconState::<E>::default();
-    for i in 0..VALIDATORS {
-        let validator = Validator {
-            pubkey: key(i).public_key().to_bytes(),
-            effective_balance: config.max_effective_balance,
-            exit_epoch: FAR_FUTURE_EPOCH,
-            withdrawable_epoch: FAR_FUTURE_EPOCH,
-            ..Default::default()
-        };
-        state.validators.push(validator).unwrap();
-        state.balances.push(config.max_effective_balance).unwrap();
-        state.online_countdown.push(1).unwrap();
-    }
-    for _ in 0..config.max_shards {
-        let shard_state = ShardState {
-            gasprice: config.min_gasprice,
-            ..Default::default()
-        };
-        state.shard_states.push(shard_state).unwrap();
-    }
-    for (i, mix) in state.randao_mixes.iter_mut().enumerate() {
-        *mix = Bytes32::repeat_byte(i as u8 ^ 0x5a);
-    }
-    state
+    let keys = crate::test_state::interop_keys(VALIDATORS);
+    crate::test_state::interop_test_state(&keys, false, config)
 }
 
 /// The root of the block whose post-state is `state` (as `verify_shard_block_message` finds it).
