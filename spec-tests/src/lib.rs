@@ -128,6 +128,39 @@ impl Case {
         serde_yaml_ng::from_str(&text).map_err(|source| CaseError::Yaml { path, source })
     }
 
+    /// An SSZ file of this case, decoded, or `None` when the case has no such file (a missing
+    /// `post.ssz` means the input must be refused).
+    pub fn ssz_if_present<T: ssz::Decode>(&self, name: &str) -> Result<Option<T>, CaseError> {
+        if self.has(name) {
+            self.ssz(name).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// The signature modes to run this case in, from `bls_setting` in its `meta.yaml` (absent:
+    /// 0). Settings 0 and 1 run with signatures checked one by one and in one batch; 2 runs
+    /// with signatures skipped.
+    pub fn signature_modes(&self) -> Result<&'static [SignatureMode], CaseError> {
+        #[derive(serde::Deserialize, Default)]
+        struct Meta {
+            #[serde(default)]
+            bls_setting: u8,
+        }
+        let meta: Meta = if self.has("meta.yaml") {
+            self.yaml("meta.yaml")?
+        } else {
+            Meta::default()
+        };
+        match meta.bls_setting {
+            0 | 1 => Ok(&[SignatureMode::Individually, SignatureMode::Batch]),
+            2 => Ok(&[SignatureMode::Skip]),
+            other => Err(CaseError::Unexpected(format!(
+                "unknown bls_setting {other}"
+            ))),
+        }
+    }
+
     /// An SSZ file of this case, decoded.
     pub fn ssz<T: ssz::Decode>(&self, name: &str) -> Result<T, CaseError> {
         let bytes = self.bytes(name)?;
@@ -136,6 +169,17 @@ impl Case {
             message: format!("{e:?}"),
         })
     }
+}
+
+/// How one run of a case treats signatures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignatureMode {
+    /// Each signature checked when it is met.
+    Individually,
+    /// Signatures collected and checked in one batch.
+    Batch,
+    /// No signature checked (`bls_setting` 2).
+    Skip,
 }
 
 /// The function that runs one case of a handler.

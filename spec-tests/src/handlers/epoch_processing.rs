@@ -23,11 +23,7 @@ type Step = fn(&mut State, &ChainConfig) -> Result<(), EpochProcessingError>;
 fn run_step(case: &Case, step: Step) -> Result<Outcome, CaseError> {
     let config = ChainConfig::preset(PresetName::Minimal);
     let mut state: State = case.ssz("pre.ssz")?;
-    let post: Option<State> = if case.has("post.ssz") {
-        Some(case.ssz("post.ssz")?)
-    } else {
-        None
-    };
+    let post: Option<State> = case.ssz_if_present("post.ssz")?;
     match (post, step(&mut state, &config)) {
         (Some(post), Ok(())) if state == post => Ok(Outcome::Passed),
         (Some(post), Ok(())) => Err(CaseError::Unexpected(format!(

@@ -20,11 +20,7 @@ type Step = fn(&mut State, &ChainConfig) -> Result<(), BeaconStateError>;
 fn run_step(case: &Case, step: Step) -> Result<Outcome, CaseError> {
     let config = ChainConfig::preset(PresetName::Minimal);
     let pre: State = case.ssz("pre.ssz")?;
-    let post: Option<State> = if case.has("post.ssz") {
-        Some(case.ssz("post.ssz")?)
-    } else {
-        None
-    };
+    let post: Option<State> = case.ssz_if_present("post.ssz")?;
     let mut state = pre.clone();
     match (post, step(&mut state, &config)) {
         (Some(post), Ok(())) if state == post => Ok(Outcome::Passed),

@@ -20,28 +20,13 @@ use primitives::types::{
 use primitives::{ChainConfig, MinimalEthSpec, PresetName};
 use serde::Deserialize;
 
-use crate::{Case, CaseError, Handler, Outcome};
+use crate::{Case, CaseError, Handler, Outcome, SignatureMode};
 
 type State = BeaconState<MinimalEthSpec>;
 
 /// Applies one operation to a state.
 pub(crate) type Apply<O> =
     fn(&mut State, &O, &mut VerifySignatures<'_>, &ChainConfig) -> Result<(), BlockProcessingError>;
-
-/// `meta.yaml`.
-#[derive(Deserialize, Default)]
-struct Meta {
-    #[serde(default)]
-    bls_setting: u8,
-}
-
-/// How signatures are handled in one run of a case.
-#[derive(Clone, Copy, Debug)]
-enum Mode {
-    Individually,
-    Batch,
-    Skip,
-}
 
 /// Runs one case of an operation read from `file`, in every signature mode its
 /// `bls_setting` allows.
@@ -58,37 +43,22 @@ pub(crate) fn run_operation<O: ssz::Decode>(
 fn run_loaded<O>(case: &Case, operation: &O, apply: Apply<O>) -> Result<Outcome, CaseError> {
     let config = ChainConfig::preset(PresetName::Minimal);
     let pre: State = case.ssz("pre.ssz")?;
-    let post: Option<State> = if case.has("post.ssz") {
-        Some(case.ssz("post.ssz")?)
-    } else {
-        None
-    };
-    let meta: Meta = if case.has("meta.yaml") {
-        case.yaml("meta.yaml")?
-    } else {
-        Meta::default()
-    };
-    let modes: &[Mode] = match meta.bls_setting {
-        0 | 1 => &[Mode::Individually, Mode::Batch],
-        2 => &[Mode::Skip],
-        other => {
-            return Err(CaseError::Unexpected(format!(
-                "unknown bls_setting {other}"
-            )));
-        }
-    };
+    let post: Option<State> = case.ssz_if_present("post.ssz")?;
+    let modes = case.signature_modes()?;
     for &mode in modes {
         let mut state = pre.clone();
         let mut batch = SignatureBatch::new();
         let result = match mode {
-            Mode::Individually => apply(
+            SignatureMode::Individually => apply(
                 &mut state,
                 operation,
                 &mut VerifySignatures::Individually,
                 &config,
             ),
-            Mode::Skip => apply(&mut state, operation, &mut VerifySignatures::Skip, &config),
-            Mode::Batch => apply(
+            SignatureMode::Skip => {
+                apply(&mut state, operation, &mut VerifySignatures::Skip, &config)
+            }
+            SignatureMode::Batch => apply(
                 &mut state,
                 operation,
                 &mut VerifySignatures::Batch(&mut batch),

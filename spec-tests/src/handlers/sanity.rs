@@ -11,26 +11,10 @@ use beacon::shard_transition::shard_state_transition;
 use beacon::signatures::{SignatureBatch, VerifySignatures};
 use primitives::types::{BeaconState, ShardState, SignedShardBlock};
 use primitives::{ChainConfig, MinimalEthSpec, PresetName};
-use serde::Deserialize;
 
-use crate::{Case, CaseError, Handler, Outcome};
+use crate::{Case, CaseError, Handler, Outcome, SignatureMode};
 
 type E = MinimalEthSpec;
-
-/// `meta.yaml`.
-#[derive(Deserialize, Default)]
-struct Meta {
-    #[serde(default)]
-    bls_setting: u8,
-}
-
-/// How signatures are handled in one run of a case.
-#[derive(Clone, Copy, Debug)]
-enum Mode {
-    Individually,
-    Batch,
-    Skip,
-}
 
 /// The case's blocks: one `signed_shard_block.ssz`, or `signed_shard_block_{i}.ssz` in order.
 fn blocks(case: &Case) -> Result<Vec<SignedShardBlock<E>>, CaseError> {
@@ -54,25 +38,8 @@ fn shard_blocks(case: &Case) -> Result<Outcome, CaseError> {
     let pre: ShardState = case.ssz("pre.ssz")?;
     let beacon_parent_state: BeaconState<E> = case.ssz("beacon_parent_state.ssz")?;
     let blocks = blocks(case)?;
-    let post: Option<ShardState> = if case.has("post.ssz") {
-        Some(case.ssz("post.ssz")?)
-    } else {
-        None
-    };
-    let meta: Meta = if case.has("meta.yaml") {
-        case.yaml("meta.yaml")?
-    } else {
-        Meta::default()
-    };
-    let modes: &[Mode] = match meta.bls_setting {
-        0 | 1 => &[Mode::Individually, Mode::Batch],
-        2 => &[Mode::Skip],
-        other => {
-            return Err(CaseError::Unexpected(format!(
-                "unknown bls_setting {other}"
-            )));
-        }
-    };
+    let post: Option<ShardState> = case.ssz_if_present("post.ssz")?;
+    let modes = case.signature_modes()?;
     for &mode in modes {
         let mut state = pre.clone();
         let mut batch = SignatureBatch::new();
@@ -80,9 +47,9 @@ fn shard_blocks(case: &Case) -> Result<Outcome, CaseError> {
         let mut skip = VerifySignatures::Skip;
         let mut batched = VerifySignatures::Batch(&mut batch);
         let verify = match mode {
-            Mode::Individually => &mut individually,
-            Mode::Skip => &mut skip,
-            Mode::Batch => &mut batched,
+            SignatureMode::Individually => &mut individually,
+            SignatureMode::Skip => &mut skip,
+            SignatureMode::Batch => &mut batched,
         };
         let mut result = Ok(());
         for block in &blocks {

@@ -15,7 +15,7 @@ use primitives::{ChainConfig, MinimalEthSpec, PresetName};
 use serde::Deserialize;
 
 use super::operations::state_diff;
-use crate::{Case, CaseError, Handler, Outcome};
+use crate::{Case, CaseError, Handler, Outcome, SignatureMode};
 
 type E = MinimalEthSpec;
 
@@ -23,18 +23,7 @@ type E = MinimalEthSpec;
 #[derive(Deserialize, Default)]
 struct Meta {
     #[serde(default)]
-    bls_setting: u8,
-    #[serde(default)]
     blocks_count: usize,
-}
-
-/// The post-state if the vector has one.
-fn post_state(case: &Case) -> Result<Option<BeaconState<E>>, CaseError> {
-    if case.has("post.ssz") {
-        Ok(Some(case.ssz("post.ssz")?))
-    } else {
-        Ok(None)
-    }
 }
 
 /// The case's blocks: `blocks_<i>.ssz` for `i < blocks_count`, or the one `block.ssz` of the
@@ -63,23 +52,19 @@ fn signed_blocks(case: &Case, blocks_count: usize) -> Result<Vec<SignedBeaconBlo
 fn blocks(case: &Case) -> Result<Outcome, CaseError> {
     let config = ChainConfig::preset(PresetName::Minimal);
     let pre: BeaconState<E> = case.ssz("pre.ssz")?;
-    let post = post_state(case)?;
+    let post = case.ssz_if_present::<BeaconState<E>>("post.ssz")?;
     let meta: Meta = if case.has("meta.yaml") {
         case.yaml("meta.yaml")?
     } else {
         Meta::default()
     };
     let blocks = signed_blocks(case, meta.blocks_count)?;
-    let strategies: &[SignatureStrategy] = match meta.bls_setting {
-        0 | 1 => &[SignatureStrategy::Individually, SignatureStrategy::Batch],
-        2 => &[SignatureStrategy::Skip],
-        other => {
-            return Err(CaseError::Unexpected(format!(
-                "unknown bls_setting {other}"
-            )));
-        }
-    };
-    for &strategy in strategies {
+    for &mode in case.signature_modes()? {
+        let strategy = match mode {
+            SignatureMode::Individually => SignatureStrategy::Individually,
+            SignatureMode::Batch => SignatureStrategy::Batch,
+            SignatureMode::Skip => SignatureStrategy::Skip,
+        };
         let mut state = pre.clone();
         let mut refused = None;
         for (i, block) in blocks.iter().enumerate() {
@@ -127,7 +112,7 @@ fn slots(case: &Case) -> Result<Outcome, CaseError> {
     let config = ChainConfig::preset(PresetName::Minimal);
     let mut state: BeaconState<E> = case.ssz("pre.ssz")?;
     let count: u64 = case.yaml("slots.yaml")?;
-    let post = post_state(case)?;
+    let post = case.ssz_if_present::<BeaconState<E>>("post.ssz")?;
     let target = state
         .slot
         .checked_add(count)
