@@ -1,0 +1,6 @@
+//! The shardnet node: the beacon chain, the shard chains it tracks and an integrated validator
+//! client, composed over the pure consensus crates with a clock, storage and APIs.
+//!
+//! - [`clock`]: wall time behind a trait (system and manual), and the slot arithmetic over it.
+
+pub mod clock;
