@@ -2,5 +2,7 @@
 //! client, composed over the pure consensus crates with a clock, storage and APIs.
 //!
 //! - [`clock`]: wall time behind a trait (system and manual), and the slot arithmetic over it.
+//! - [`config`]: the node's TOML configuration.
 
 pub mod clock;
+pub mod config;
