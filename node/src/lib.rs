@@ -3,6 +3,8 @@
 //!
 //! - [`clock`]: wall time behind a trait (system and manual), and the slot arithmetic over it.
 //! - [`config`]: the node's TOML configuration.
+//! - [`rpc`]: the Ethereum JSON-RPC of a shard.
 
 pub mod clock;
 pub mod config;
+pub mod rpc;
