@@ -3,8 +3,10 @@
 //!
 //! - [`clock`]: wall time behind a trait (system and manual), and the slot arithmetic over it.
 //! - [`config`]: the node's TOML configuration.
+//! - [`api`]: the Beacon API's identifiers, statuses and errors.
 //! - [`rpc`]: the Ethereum JSON-RPC of a shard.
 
+pub mod api;
 pub mod clock;
 pub mod config;
 pub mod rpc;
