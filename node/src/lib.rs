@@ -5,8 +5,10 @@
 //! - [`config`]: the node's TOML configuration.
 //! - [`api`]: the Beacon API's identifiers, statuses and errors.
 //! - [`rpc`]: the Ethereum JSON-RPC of a shard.
+//! - [`metrics`]: the Prometheus metrics of a node.
 
 pub mod api;
 pub mod clock;
 pub mod config;
+pub mod metrics;
 pub mod rpc;
