@@ -4,7 +4,8 @@
 //!   name; constants that shape SSZ types live in an [`EthSpec`] type, the rest in a
 //!   [`ChainConfig`] value that a testnet may override.
 //! - [`types`]: every phase 0 and phase 1 container of consensus spec v0.12.3.
-//! - [`bls`]: BLS12-381 signatures over `blst` (min-pk, proof-of-possession ciphersuite).
+//! - [`bls`]: BLS12-381 signatures over `blst` (min-pk, proof-of-possession ciphersuite), key
+//!   derivation (EIP-2333/2334) and password-encrypted keystores ([`bls::keystore`], EIP-2335).
 //! - [`shuffling`]: the swap-or-not shuffle, committees and proposer selection.
 //! - [`math`] and [`signing`]: the spec's integer helpers, domains and signing roots.
 //! - [`deposit_tree`]: the deposit contract's incremental Merkle tree.

@@ -5,12 +5,14 @@
 //! [`SignatureBytes`](crate::types::SignatureBytes); the types here are decoded, checked points:
 //! a [`PublicKey`] always passed `KeyValidate`, a [`Signature`] is on the curve and is
 //! subgroup-checked each time it is verified. Many signatures are checked at once with
-//! [`verify_signature_sets`].
+//! [`verify_signature_sets`]. Secret keys are derived by EIP-2333 along EIP-2334 paths and stored
+//! in EIP-2335 [`keystore`]s.
 
 mod aggregate;
 mod error;
 mod interop;
 mod key_derivation;
+pub mod keystore;
 mod public_key;
 mod secret_key;
 mod signature;
@@ -23,6 +25,7 @@ pub use key_derivation::{
     DerivationPath, DerivationPathError, EIP2334_COIN_TYPE, EIP2334_PURPOSE, KeyKind,
     derive_child_sk, derive_master_sk,
 };
+pub use keystore::{Keystore, KeystoreError};
 pub use public_key::PublicKey;
 pub use secret_key::SecretKey;
 pub use signature::Signature;
