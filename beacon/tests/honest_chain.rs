@@ -198,8 +198,10 @@ impl<E: EthSpec> World<E> {
                 .get_pending_shard_blocks(&self.state, shard)
                 .unwrap();
             let proposer = get_shard_block_proposer(&self.state, shard, config).unwrap();
+            // The head block is the slot's beacon block, the state its post-state.
             let block = propose_shard_block(
                 &self.state,
+                self.head_root,
                 shard,
                 &pending,
                 body,

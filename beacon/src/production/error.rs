@@ -60,7 +60,8 @@ pub enum ProductionError {
     /// The pending shard blocks do not make a transition.
     #[error("pending shard blocks: {0}")]
     ShardTransition(#[from] ShardTransitionError),
-    /// The produced shard block fails `verify_shard_block_message`.
+    /// The produced shard block fails a check of `verify_shard_block_message` (its body's
+    /// length).
     #[error("the produced shard block is invalid: {0}")]
     InvalidShardBlock(#[from] ShardBlockError),
     /// Attestations to aggregate vote for different data.

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use crosslink::get_shard_transition_fields;
+use crosslink::shard_block::{verify_shard_block_body, verify_shard_block_slot};
 use primitives::bls::SecretKey;
 use primitives::types::{
     BeaconState, Root, Shard, ShardBlock, ShardState, SignedShardBlock, ValidatorIndex,
@@ -21,17 +22,21 @@ use crate::accessors::{
     get_shard_proposer_index,
 };
 use crate::duties::sign_shard_block;
-use crate::shard_transition::{ShardTransitionError, verify_shard_block_message};
+use crate::shard_transition::{ShardBlockError, ShardTransitionError};
 
 /// Builds the shard block of `shard` at the slot of `beacon_parent_state` (the beacon head's
-/// state processed through empty slots to the shard block's slot), on the shard's head:
-/// the last of `pending` (the shard's blocks since its latest crosslink, from
-/// [`PendingShardBlocks::get_pending_shard_blocks`]) or else the crosslinked block.
+/// state processed through empty slots to the shard block's slot), on the beacon head
+/// `beacon_parent_root` (the root of that state's latest block, see [`get_beacon_parent_root`])
+/// and on the shard's head: the last of `pending` (the shard's blocks since its latest
+/// crosslink, from [`PendingShardBlocks::get_pending_shard_blocks`]) or else the crosslinked
+/// block.
 ///
 /// The slot must be an offset slot of the shard, since a crosslink carries blocks of offset
-/// slots only. The block is checked with `verify_shard_block_message` before it is returned.
+/// slots only, and the body must be 1 to `MAX_SHARD_BLOCK_SIZE` bytes: the block passes the
+/// checks of `verify_shard_block_message` for that beacon parent root.
 pub fn produce_shard_block<E: EthSpec>(
     beacon_parent_state: &BeaconState<E>,
+    beacon_parent_root: Root,
     shard: Shard,
     pending: &[SignedShardBlock<E>],
     body: Vec<u8>,
@@ -46,39 +51,55 @@ pub fn produce_shard_block<E: EthSpec>(
     let next_slot = slot
         .checked_add(1)
         .ok_or(BeaconStateError::Overflow { what: "slot + 1" })?;
-    if !compute_offset_slots(latest_slot, next_slot, config).contains(&slot) {
+    let offset_slots = compute_offset_slots(latest_slot, next_slot, config);
+    if !offset_slots.contains(&slot) {
         return Err(ProductionError::NotAnOffsetSlot { shard, slot });
     }
     let shard_parent_state = shard_parent_state(beacon_parent_state, shard, pending, config)?;
-
-    let mut beacon_parent_header = beacon_parent_state.latest_block_header.clone();
-    // The header of the state's own block has its state root filled in by the next slot.
-    if beacon_parent_header.state_root.is_zero() {
-        beacon_parent_header.state_root = beacon_parent_state.tree_hash_root();
-    }
     let length = body.len();
     let block = ShardBlock {
         shard_parent_root: shard_parent_state.latest_block_root,
-        beacon_parent_root: beacon_parent_header.tree_hash_root(),
+        beacon_parent_root,
         slot,
         shard,
         proposer_index: get_shard_proposer_index(beacon_parent_state, slot, shard, config)?,
         body: VariableList::new(body).map_err(|_| ProductionError::BodyTooLong { length })?,
     };
-    verify_shard_block_message(beacon_parent_state, &shard_parent_state, &block, config)?;
+    verify_shard_block_slot(&block, &offset_slots).map_err(ShardBlockError::from)?;
+    verify_shard_block_body(&block, config).map_err(ShardBlockError::from)?;
     Ok(block)
+}
+
+/// The root of `state`'s latest block (the beacon parent of shard blocks built on `state`):
+/// its latest header, with the state root filled in when the state is that block's
+/// post-state. Hashes the whole state in that case; compute it once per slot.
+pub fn get_beacon_parent_root<E: EthSpec>(state: &BeaconState<E>) -> Root {
+    let mut header = state.latest_block_header.clone();
+    // The header of the state's own block has its state root filled in by the next slot.
+    if header.state_root.is_zero() {
+        header.state_root = state.tree_hash_root();
+    }
+    header.tree_hash_root()
 }
 
 /// [`produce_shard_block`] signed by `key` (the slot's shard proposer's).
 pub fn propose_shard_block<E: EthSpec>(
     beacon_parent_state: &BeaconState<E>,
+    beacon_parent_root: Root,
     shard: Shard,
     pending: &[SignedShardBlock<E>],
     body: Vec<u8>,
     key: &SecretKey,
     config: &ChainConfig,
 ) -> Result<SignedShardBlock<E>, ProductionError> {
-    let block = produce_shard_block(beacon_parent_state, shard, pending, body, config)?;
+    let block = produce_shard_block(
+        beacon_parent_state,
+        beacon_parent_root,
+        shard,
+        pending,
+        body,
+        config,
+    )?;
     let signature = sign_shard_block(beacon_parent_state, &block, key, config)?;
     Ok(SignedShardBlock {
         message: block,
