@@ -135,14 +135,8 @@ impl<E: EthSpec> World<E> {
             self.aggregates.len(),
             "slot {slot}: every aggregate of the previous slot is included"
         );
-        let post = state_transition(
-            &self.state,
-            &signed,
-            SignatureStrategy::Batch,
-            true,
-            config,
-        )
-        .unwrap_or_else(|e| panic!("slot {slot}: the honest block is refused: {e}"));
+        let post = state_transition(&self.state, &signed, SignatureStrategy::Batch, true, config)
+            .unwrap_or_else(|e| panic!("slot {slot}: the honest block is refused: {e}"));
         assert!(post == produced_post, "slot {slot}: post-states differ");
 
         for shard in 0..get_active_shard_count(&post, config) {
@@ -226,10 +220,9 @@ impl<E: EthSpec> World<E> {
         let epoch = get_current_epoch(state, config).unwrap();
         for index in 0..get_committee_count_per_slot(state, epoch, config).unwrap() {
             let committee = get_beacon_committee(state, slot, index, config).unwrap();
-            let shard = beacon::accessors::compute_shard_from_committee_index(
-                state, index, slot, config,
-            )
-            .unwrap();
+            let shard =
+                beacon::accessors::compute_shard_from_committee_index(state, index, slot, config)
+                    .unwrap();
             let shard_blocks = self.pending.get_pending_shard_blocks(state, shard).unwrap();
             let shard_head_root = self.pending.shard_head_root(state, shard).unwrap();
             let vote = get_attestation_data(

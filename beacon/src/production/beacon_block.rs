@@ -107,7 +107,8 @@ pub fn produce_block<E: EthSpec>(
     let eth1_data = get_eth1_vote(&state, inputs.eth1_candidates);
     let deposits = owed_deposits(&state, &eth1_data, inputs.deposits, config)?;
     let mut committees = CommitteeCaches::new();
-    let mut attestations = select_attestations(&state, inputs.attestations, &mut committees, config)?;
+    let mut attestations =
+        select_attestations(&state, inputs.attestations, &mut committees, config)?;
     let shard_transitions = choose_shard_transitions(
         &state,
         &mut attestations,
@@ -121,7 +122,7 @@ pub fn produce_block<E: EthSpec>(
         parent_root: state.latest_block_header.tree_hash_root(),
         state_root: Root::ZERO,
         body: BeaconBlockBody {
-            randao_reveal: inputs.randao_reveal.clone(),
+            randao_reveal: inputs.randao_reveal,
             eth1_data,
             graffiti: inputs.graffiti,
             proposer_slashings: bounded(inputs.proposer_slashings, "proposer_slashings")?,
@@ -341,6 +342,8 @@ fn bounded<T: Clone, N: Unsigned>(
     items: &[T],
     what: &'static str,
 ) -> Result<VariableList<T, N>, ProductionError> {
-    let taken = items.get(..N::to_usize().min(items.len())).unwrap_or_default();
+    let taken = items
+        .get(..N::to_usize().min(items.len()))
+        .unwrap_or_default();
     VariableList::new(taken.to_vec()).map_err(|_| BeaconStateError::ListFull { what }.into())
 }

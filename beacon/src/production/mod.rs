@@ -18,5 +18,9 @@ pub use beacon_block::{
 };
 pub use error::ProductionError;
 pub use shard_block::{
-    PendingShardBlocks, get_beacon_parent_root, get_shard_block_proposer, produce_shard_block, propose_shard_block,
+    PendingShardBlocks, get_beacon_parent_root, get_shard_block_proposer, produce_shard_block,
+    propose_shard_block,
 };
+
+#[cfg(test)]
+mod tests;

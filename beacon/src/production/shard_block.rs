@@ -200,7 +200,11 @@ impl<E: EthSpec> PendingShardBlocks<E> {
         let crosslinked = shard_state(beacon_head_state, shard)?;
         let mut parent = crosslinked.latest_block_root;
         let mut chain = Vec::new();
-        let blocks = self.blocks.get(&shard).map(Vec::as_slice).unwrap_or_default();
+        let blocks = self
+            .blocks
+            .get(&shard)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         for block in blocks.iter().filter(|b| b.message.slot > crosslinked.slot) {
             if block.message.shard_parent_root != parent {
                 break;
@@ -232,5 +236,6 @@ impl<E: EthSpec> PendingShardBlocks<E> {
                 blocks.retain(|b| b.message.slot > crosslinked.slot);
             }
         }
+        self.blocks.retain(|_, blocks| !blocks.is_empty());
     }
 }
