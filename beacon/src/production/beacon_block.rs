@@ -22,8 +22,8 @@ use crate::accessors::{
 };
 use crate::duties::{get_eth1_vote, sign_block};
 use crate::per_block::{
-    BlockProcessingError, OperationError, get_shard_winning_roots, is_on_time_attestation,
-    process_block, validate_attestation,
+    OperationError, get_shard_winning_roots, is_on_time_attestation, process_block,
+    process_light_client_aggregate, validate_attestation,
 };
 use crate::per_slot::process_slots;
 use crate::signatures::VerifySignatures;
@@ -135,21 +135,18 @@ pub fn produce_block<E: EthSpec>(
         },
     };
     let light_client = get_best_light_client_aggregate(&block, inputs.light_client_aggregates);
-    let has_light_client_votes = light_client.aggregation_bits.iter().any(|bit| bit);
     block.body.light_client_bits = light_client.aggregation_bits;
     block.body.light_client_signature = light_client.signature;
+    if !light_client_aggregate_is_valid(&state, &block.body, config)? {
+        // Votes signed as `validator.md` says do not pass `process_light_client_aggregate`
+        // (see `duties::light_client`): the block carries the empty aggregate instead.
+        let empty = LightClientVote::<E>::default();
+        block.body.light_client_bits = empty.aggregation_bits;
+        block.body.light_client_signature = empty.signature;
+    }
 
-    let post_state = match dry_run(&state, &block, config) {
-        // A light client aggregate that block processing refuses (see `duties::light_client`
-        // on the two spec documents' disagreement) is replaced by the empty one.
-        Err(BlockProcessingError::LightClientAggregateInvalid { .. }) if has_light_client_votes => {
-            let empty = LightClientVote::<E>::default();
-            block.body.light_client_bits = empty.aggregation_bits;
-            block.body.light_client_signature = empty.signature;
-            dry_run(&state, &block, config)?
-        }
-        result => result?,
-    };
+    let mut post_state = state;
+    process_block(&mut post_state, &block, &mut VerifySignatures::Skip, config)?;
     block.state_root = post_state.tree_hash_root();
     Ok(ProducedBlock { block, post_state })
 }
@@ -325,16 +322,24 @@ fn choose_shard_transitions<E: EthSpec>(
     .into())
 }
 
-/// The block's processing on a copy of `state` (already at the block's slot), signatures
-/// skipped: the post-state, or why the block is invalid.
-fn dry_run<E: EthSpec>(
+/// Whether `process_light_client_aggregate` accepts the body's light client aggregate, its
+/// signature checked, on `state` (at the block's slot). The empty aggregate is always valid
+/// and is not checked.
+fn light_client_aggregate_is_valid<E: EthSpec>(
     state: &BeaconState<E>,
-    block: &BeaconBlock<E>,
+    body: &BeaconBlockBody<E>,
     config: &ChainConfig,
-) -> Result<BeaconState<E>, BlockProcessingError> {
-    let mut post = state.clone();
-    process_block(&mut post, block, &mut VerifySignatures::Skip, config)?;
-    Ok(post)
+) -> Result<bool, ProductionError> {
+    if !body.light_client_bits.iter().any(|bit| bit) {
+        return Ok(true);
+    }
+    let mut scratch = state.clone();
+    let mut verify = VerifySignatures::Individually;
+    match process_light_client_aggregate(&mut scratch, body, &mut verify, config) {
+        Ok(()) => Ok(true),
+        Err(OperationError::Invalid(_)) => Ok(false),
+        Err(OperationError::State(error)) => Err(error.into()),
+    }
 }
 
 /// The first `N` items of `items` as a list of limit `N`.

@@ -220,3 +220,35 @@ fn a_shard_block_is_refused_off_its_offset_slots_or_shards() {
     });
     assert_eq!(pending.get_pending_shard_blocks(&state, 0), Ok(vec![]));
 }
+
+#[test]
+fn a_light_client_aggregate_that_processing_refuses_is_left_out() {
+    let config = config();
+    let genesis = genesis(&config);
+    let (block, state) = propose(&genesis, 1, &BlockInputs::new(Default::default()), &config);
+    let mut vote = primitives::types::LightClientVote::<E> {
+        data: primitives::types::LightClientVoteData {
+            slot: 1,
+            beacon_block_root: block.message.tree_hash_root(),
+        },
+        ..Default::default()
+    };
+    vote.aggregation_bits.set(0, true).unwrap();
+    // A valid point, but not the committee's signature of the previous block root.
+    vote.signature = key(0).sign(Root::repeat_byte(3)).to_bytes();
+    let votes = [vote.clone()];
+    let inputs = BlockInputs {
+        light_client_aggregates: &votes,
+        ..BlockInputs::new(Default::default())
+    };
+    let produced = produce_block(&advanced(&state, 2, &config), 2, &inputs, &config).unwrap();
+    assert_eq!(
+        get_best_light_client_aggregate(&produced.block, &votes),
+        vote
+    );
+    assert!(!produced.block.body.light_client_bits.iter().any(|bit| bit));
+    assert_eq!(
+        produced.block.body.light_client_signature,
+        SignatureBytes::default()
+    );
+}
