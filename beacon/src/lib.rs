@@ -9,6 +9,7 @@
 //! - [`signatures`]: how processing checks signatures (each at once, in one batch, or not at
 //!   all) and the signature sets of every signed object.
 //! - [`duties`]: validator duties (`validator.md`) and what each duty signs.
+//! - [`production`]: honest beacon and shard block production, attestation aggregation.
 //! - [`fork_choice`]: LMD-GHOST with FFG filtering on a proto-array.
 //! - [`genesis`]: the genesis state from eth1 deposits, the upgrade to phase 1, interop genesis.
 //!
@@ -34,6 +35,7 @@ pub mod mutators;
 pub mod per_block;
 pub mod per_epoch;
 pub mod per_slot;
+pub mod production;
 pub mod shard_transition;
 pub mod signatures;
 mod state_transition;
