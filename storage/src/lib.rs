@@ -30,4 +30,4 @@ pub use column::{Column, MAX_METADATA_KEY_LEN};
 pub use error::StoreError;
 pub use memory_store::MemoryStore;
 pub use redb_store::RedbStore;
-pub use store::{PruneSummary, StateSummary, Store};
+pub use store::{KeyValue, PruneSummary, StateSummary, Store};

@@ -7,7 +7,7 @@ use crate::batch::StoreBatch;
 use crate::column::Column;
 use crate::engine::{Engine, MemoryEngine};
 use crate::slashing_protection::SlashingDatabase;
-use crate::store::Store;
+use crate::store::{KeyValue, Store};
 
 /// A [`Store`] held in memory, with the same transactions as [`RedbStore`](crate::RedbStore):
 /// a batch that fails leaves nothing behind. Clones share the same data.
@@ -46,7 +46,7 @@ impl Store for MemoryStore {
         column: Column,
         start: &[u8],
         end: Option<&[u8]>,
-    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+    ) -> Result<Vec<KeyValue>, StoreError> {
         self.engine.read(|txn| txn.range(column.name(), start, end))
     }
 

@@ -9,7 +9,7 @@ use crate::column::Column;
 use crate::engine::{Engine, RedbEngine};
 use crate::memory_store::write_batch;
 use crate::slashing_protection::SlashingDatabase;
-use crate::store::Store;
+use crate::store::{KeyValue, Store};
 
 /// A [`Store`] in one redb database file. Every batch is one write transaction committed with
 /// immediate durability, so a process killed at any instant reopens with each batch either
@@ -52,7 +52,7 @@ impl Store for RedbStore {
         column: Column,
         start: &[u8],
         end: Option<&[u8]>,
-    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+    ) -> Result<Vec<KeyValue>, StoreError> {
         self.engine.read(|txn| txn.range(column.name(), start, end))
     }
 

@@ -13,6 +13,9 @@ use crate::column::{
 };
 use crate::{StoreError, metadata};
 
+/// A raw key and its value, as range queries return them.
+pub type KeyValue = (Vec<u8>, Vec<u8>);
+
 /// A stored beacon state, as the slot index lists it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StateSummary {
@@ -64,7 +67,7 @@ pub trait Store: Send + Sync {
         column: Column,
         start: &[u8],
         end: Option<&[u8]>,
-    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError>;
+    ) -> Result<Vec<KeyValue>, StoreError>;
 
     /// Applies every op of `batch` in one durable transaction, or none of them: an invalid op
     /// (a key of the wrong length) or a database failure leaves the store as it was.

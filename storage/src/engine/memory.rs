@@ -83,11 +83,14 @@ impl KvRead for ReadView<'_> {
     }
 }
 
+/// How to undo one change: table, key and previous value.
+type Undo = (&'static str, Vec<u8>, Option<Vec<u8>>);
+
 /// A write transaction: changes go straight to the maps, each recording how to undo it.
 struct WriteTxn<'a> {
     tables: &'a mut Tables,
     /// Table, key and previous value, in the order of the changes.
-    undo: Vec<(&'static str, Vec<u8>, Option<Vec<u8>>)>,
+    undo: Vec<Undo>,
 }
 
 impl Drop for WriteTxn<'_> {

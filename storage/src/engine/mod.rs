@@ -16,8 +16,7 @@ pub(crate) use redb_engine::RedbEngine;
 
 use crate::StoreError;
 
-/// A key and its value, as range queries return them.
-pub(crate) type Entry = (Vec<u8>, Vec<u8>);
+pub(crate) use crate::store::KeyValue as Entry;
 
 /// Reads inside a transaction.
 pub(crate) trait KvRead {

@@ -90,6 +90,9 @@ fn collect_range(
         .collect()
 }
 
+/// A table opened for reading.
+type BytesTable = redb::ReadOnlyTable<&'static [u8], &'static [u8]>;
+
 /// A read transaction. Tables never written do not exist yet and read as empty.
 struct ReadTxn {
     txn: redb::ReadTransaction,
@@ -97,10 +100,7 @@ struct ReadTxn {
 
 impl ReadTxn {
     /// Opens `table`, or `None` when it was never created.
-    fn table(
-        &self,
-        table: &'static str,
-    ) -> Result<Option<redb::ReadOnlyTable<&'static [u8], &'static [u8]>>, StoreError> {
+    fn table(&self, table: &'static str) -> Result<Option<BytesTable>, StoreError> {
         match self.txn.open_table(definition(table)) {
             Ok(table) => Ok(Some(table)),
             Err(TableError::TableDoesNotExist(_)) => Ok(None),
