@@ -27,6 +27,16 @@ pub enum NotSafe {
         /// The highest imported block slot.
         watermark: Slot,
     },
+    /// The slot is below every slot in the validator's history (EIP-3076: nothing below the
+    /// lowest recorded slot is signed, since older history may have been pruned or not
+    /// imported).
+    #[error("block at slot {slot}, below the lowest recorded slot {lowest}")]
+    SlotBelowHistory {
+        /// The slot.
+        slot: Slot,
+        /// The lowest recorded block slot.
+        lowest: Slot,
+    },
     /// A different shard block (or one of unknown signing root) was signed at this shard and
     /// slot.
     #[error(
@@ -99,6 +109,22 @@ pub enum NotSafe {
         target_epoch: Epoch,
         /// The highest imported target epoch.
         watermark: Epoch,
+    },
+    /// The source epoch is below every source in the validator's attestation history.
+    #[error("attestation source {source_epoch} below the lowest recorded source {lowest}")]
+    SourceBelowHistory {
+        /// The source epoch.
+        source_epoch: Epoch,
+        /// The lowest recorded source epoch.
+        lowest: Epoch,
+    },
+    /// The target epoch is below every target in the validator's attestation history.
+    #[error("attestation target {target_epoch} below the lowest recorded target {lowest}")]
+    TargetBelowHistory {
+        /// The target epoch.
+        target_epoch: Epoch,
+        /// The lowest recorded target epoch.
+        lowest: Epoch,
     },
     /// The database failed; nothing may be signed.
     #[error(transparent)]

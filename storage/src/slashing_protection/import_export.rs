@@ -21,9 +21,11 @@ pub struct ImportSummary {
     pub blocks_imported: usize,
     /// Attestations recorded.
     pub attestations_imported: usize,
-    /// Blocks and attestations not recorded because the database already held a message at
-    /// that slot or target epoch (the local record stays; the watermarks still rise).
-    pub skipped: usize,
+    /// Blocks and attestations that disagree with a message held at the same slot or target
+    /// epoch (or whose signing root is unknown on either side). The slot or target is then held
+    /// with an unknown signing root, so nothing is ever signed there again; the watermarks rise
+    /// as for any record.
+    pub conflicts: usize,
 }
 
 /// The larger of two optional watermarks.
@@ -62,11 +64,18 @@ impl SlashingDatabase {
 
                 for block in &entry.signed_blocks {
                     let key = pubkey_u64_key(pubkey, block.slot);
-                    if txn.get(BLOCKS, &key)?.is_some() {
-                        summary.skipped = summary.skipped.saturating_add(1);
-                    } else {
-                        txn.put(BLOCKS, &key, &encode_root(block.signing_root))?;
-                        summary.blocks_imported = summary.blocks_imported.saturating_add(1);
+                    match txn.get(BLOCKS, &key)? {
+                        None => {
+                            txn.put(BLOCKS, &key, &encode_root(block.signing_root))?;
+                            summary.blocks_imported = summary.blocks_imported.saturating_add(1);
+                        }
+                        Some(bytes) => {
+                            let held = decode_root(&key, &bytes)?;
+                            if !(held.is_some() && held == block.signing_root) {
+                                txn.put(BLOCKS, &key, &encode_root(None))?;
+                                summary.conflicts = summary.conflicts.saturating_add(1);
+                            }
+                        }
                     }
                 }
                 let max_slot = entry.signed_blocks.iter().map(|block| block.slot).max();
@@ -82,16 +91,21 @@ impl SlashingDatabase {
                         });
                     }
                     let key = pubkey_u64_key(pubkey, target);
-                    if txn.get(ATTESTATIONS, &key)?.is_some() {
-                        summary.skipped = summary.skipped.saturating_add(1);
-                    } else {
-                        txn.put(
-                            ATTESTATIONS,
-                            &key,
-                            &encode_attestation(source, attestation.signing_root),
-                        )?;
-                        summary.attestations_imported =
-                            summary.attestations_imported.saturating_add(1);
+                    match txn.get(ATTESTATIONS, &key)? {
+                        None => {
+                            let row = encode_attestation(source, attestation.signing_root);
+                            txn.put(ATTESTATIONS, &key, &row)?;
+                            summary.attestations_imported =
+                                summary.attestations_imported.saturating_add(1);
+                        }
+                        Some(bytes) => {
+                            let (held_source, held) = decode_attestation(&key, &bytes)?;
+                            if !(held.is_some() && held == attestation.signing_root) {
+                                let row = encode_attestation(held_source, None);
+                                txn.put(ATTESTATIONS, &key, &row)?;
+                                summary.conflicts = summary.conflicts.saturating_add(1);
+                            }
+                        }
                     }
                 }
                 let attestations = &entry.signed_attestations;

@@ -11,7 +11,12 @@
 //! Histories move between clients as EIP-3076 interchange files ([`Interchange`]). An import
 //! records the imported messages and raises per-validator low watermarks to the highest
 //! imported slot, source and target: nothing at or below them is signed afterwards, except an
-//! exact repeat of a recorded message.
+//! exact repeat of a recorded message. As EIP-3076 asks, nothing below a validator's lowest
+//! recorded slot, source or target is signed either, so a history pruned at its old end (or
+//! imported from a minimal file) still protects.
+//!
+//! The checks scan the validator's attestation rows on either side of the new target: the cost
+//! grows with the history, one row per epoch attested.
 
 mod error;
 mod import_export;
@@ -127,6 +132,14 @@ impl SlashingDatabase {
                     Err(NotSafe::DoubleBlockProposal { slot, previous })
                 };
             }
+            let end = prefix_end(&pubkey.0);
+            let history = txn.range(BLOCKS, &pubkey_u64_key(pubkey, 0), end.as_deref())?;
+            if let Some((first, _)) = history.first() {
+                let lowest = key_u64(first, AFTER_PUBKEY)?;
+                if slot < lowest {
+                    return Err(NotSafe::SlotBelowHistory { slot, lowest });
+                }
+            }
             if let Some(watermark) = record
                 .block_watermark
                 .filter(|watermark| slot <= *watermark)
@@ -198,12 +211,14 @@ impl SlashingDatabase {
                 };
             }
             // Earlier targets: the new vote surrounds one whose source is later than its own.
-            for (previous_key, bytes) in
-                txn.range(ATTESTATIONS, &pubkey_u64_key(pubkey, 0), Some(&key))?
-            {
-                let (previous_source, _) = decode_attestation(&previous_key, &bytes)?;
+            let mut lowest_source: Option<Epoch> = None;
+            let earlier = txn.range(ATTESTATIONS, &pubkey_u64_key(pubkey, 0), Some(&key))?;
+            for (previous_key, bytes) in &earlier {
+                let (previous_source, _) = decode_attestation(previous_key, bytes)?;
+                lowest_source =
+                    Some(lowest_source.map_or(previous_source, |l| l.min(previous_source)));
                 if source < previous_source {
-                    let previous_target = key_u64(&previous_key, AFTER_PUBKEY)?;
+                    let previous_target = key_u64(previous_key, AFTER_PUBKEY)?;
                     return Err(NotSafe::SurroundingVote {
                         source_epoch: source,
                         target_epoch: target,
@@ -213,21 +228,39 @@ impl SlashingDatabase {
                 }
             }
             // Later targets: a vote whose source is earlier than the new one surrounds it.
-            if let Some(next_target) = target.checked_add(1) {
-                let start = pubkey_u64_key(pubkey, next_target);
-                let end = prefix_end(&pubkey.0);
-                for (previous_key, bytes) in txn.range(ATTESTATIONS, &start, end.as_deref())? {
-                    let (previous_source, _) = decode_attestation(&previous_key, &bytes)?;
-                    if previous_source < source {
-                        let previous_target = key_u64(&previous_key, AFTER_PUBKEY)?;
-                        return Err(NotSafe::SurroundedVote {
-                            source_epoch: source,
-                            target_epoch: target,
-                            previous_source,
-                            previous_target,
-                        });
-                    }
+            let later = match target.checked_add(1) {
+                Some(next) => {
+                    let end = prefix_end(&pubkey.0);
+                    txn.range(ATTESTATIONS, &pubkey_u64_key(pubkey, next), end.as_deref())?
                 }
+                None => Vec::new(),
+            };
+            for (previous_key, bytes) in &later {
+                let (previous_source, _) = decode_attestation(previous_key, bytes)?;
+                lowest_source =
+                    Some(lowest_source.map_or(previous_source, |l| l.min(previous_source)));
+                if previous_source < source {
+                    let previous_target = key_u64(previous_key, AFTER_PUBKEY)?;
+                    return Err(NotSafe::SurroundedVote {
+                        source_epoch: source,
+                        target_epoch: target,
+                        previous_source,
+                        previous_target,
+                    });
+                }
+            }
+            if let Some(lowest) = lowest_source.filter(|lowest| source < *lowest) {
+                return Err(NotSafe::SourceBelowHistory {
+                    source_epoch: source,
+                    lowest,
+                });
+            }
+            if let (true, Some((first, _))) = (earlier.is_empty(), later.first()) {
+                let lowest = key_u64(first, AFTER_PUBKEY)?;
+                return Err(NotSafe::TargetBelowHistory {
+                    target_epoch: target,
+                    lowest,
+                });
             }
             if let Some(watermark) = record
                 .source_watermark
