@@ -6,7 +6,7 @@ use ssz::Encode;
 
 use crate::anchor::ForkChoiceAnchor;
 use crate::column::{Column, shard_root_key, shard_slot_root_key, slot_root_key};
-use crate::engine::KvWrite;
+use crate::engine::{Engine, KvWrite};
 use crate::{StoreError, metadata};
 
 /// One raw write.
@@ -70,6 +70,14 @@ impl StoreBatch {
     /// Whether the batch holds no op.
     pub fn is_empty(&self) -> bool {
         self.ops.is_empty()
+    }
+
+    /// Applies the batch in one write transaction of `engine`.
+    pub(crate) fn write_to(&self, engine: &Engine) -> Result<(), StoreError> {
+        if self.ops.is_empty() {
+            return Ok(());
+        }
+        engine.write(|txn| self.ops.iter().try_for_each(|op| op.apply(txn)))
     }
 
     /// Adds a raw op.

@@ -51,7 +51,7 @@ impl Store for MemoryStore {
     }
 
     fn write(&self, batch: StoreBatch) -> Result<(), StoreError> {
-        write_batch(&self.engine, &batch)
+        batch.write_to(&self.engine)
     }
 
     fn size_on_disk(&self) -> Result<u64, StoreError> {
@@ -67,12 +67,4 @@ impl Store for MemoryStore {
             Ok(total)
         })
     }
-}
-
-/// Applies `batch` in one write transaction of `engine`.
-pub(crate) fn write_batch(engine: &Engine, batch: &StoreBatch) -> Result<(), StoreError> {
-    if batch.is_empty() {
-        return Ok(());
-    }
-    engine.write(|txn| batch.ops().iter().try_for_each(|op| op.apply(txn)))
 }

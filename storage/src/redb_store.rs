@@ -7,7 +7,6 @@ use crate::StoreError;
 use crate::batch::StoreBatch;
 use crate::column::Column;
 use crate::engine::{Engine, RedbEngine};
-use crate::memory_store::write_batch;
 use crate::slashing_protection::SlashingDatabase;
 use crate::store::{KeyValue, Store};
 
@@ -57,7 +56,7 @@ impl Store for RedbStore {
     }
 
     fn write(&self, batch: StoreBatch) -> Result<(), StoreError> {
-        write_batch(&self.engine, &batch)
+        batch.write_to(&self.engine)
     }
 
     fn size_on_disk(&self) -> Result<u64, StoreError> {

@@ -134,7 +134,7 @@ pub trait Store: Send + Sync {
     /// The root of the stored post-state of block `block_root`.
     fn state_root_of_block(&self, block_root: &Root) -> Result<Option<Root>, StoreError> {
         self.get_bytes(Column::BeaconStateRootsByBlock, block_root.as_slice())?
-            .map(|bytes| exact_root(&bytes, "state root of block"))
+            .map(|bytes| exact_root(block_root.as_slice(), &bytes, "state root of block"))
             .transpose()
     }
 
@@ -166,7 +166,7 @@ pub trait Store: Send + Sync {
             Ok(StateSummary {
                 slot: read_u64(key, 0, what)?,
                 state_root: read_root(key, U64_LEN, what)?,
-                block_root: exact_root(value, what)?,
+                block_root: exact_root(key, value, what)?,
             })
         })
         .collect()
@@ -240,7 +240,7 @@ pub trait Store: Send + Sync {
     /// The metadata value under `name`, which must be a 32-byte root.
     fn metadata_root(&self, name: &str) -> Result<Option<Root>, StoreError> {
         self.metadata(name)?
-            .map(|bytes| exact_root(&bytes, "metadata root"))
+            .map(|bytes| exact_root(name.as_bytes(), &bytes, "metadata root"))
             .transpose()
     }
 
@@ -294,14 +294,11 @@ pub trait Store: Send + Sync {
     }
 }
 
-/// A value that must be exactly one root.
-fn exact_root(bytes: &[u8], what: &'static str) -> Result<Root, StoreError> {
+/// A value stored under `key` that must be exactly one root.
+fn exact_root(key: &[u8], bytes: &[u8], what: &'static str) -> Result<Root, StoreError> {
     if bytes.len() != ROOT_LEN {
-        return Err(StoreError::decode(
-            what,
-            bytes,
-            format!("{} bytes, not 32", bytes.len()),
-        ));
+        let reason = format!("{} bytes, not 32", bytes.len());
+        return Err(StoreError::decode(what, key, reason));
     }
-    read_root(bytes, 0, what)
+    read_root(bytes, 0, what).map_err(|_| StoreError::decode(what, key, "not a root"))
 }
