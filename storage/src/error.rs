@@ -30,9 +30,6 @@ pub enum StoreError {
         /// The length the column takes.
         expected: usize,
     },
-    /// A lock around the in-memory store was poisoned by a panic in another thread.
-    #[error("in-memory store lock poisoned")]
-    Poisoned,
 }
 
 impl StoreError {

@@ -30,6 +30,12 @@ impl MemoryStore {
         }
     }
 
+    /// The engine, for tests that drive transactions directly.
+    #[cfg(test)]
+    pub(crate) fn engine_for_tests(&self) -> &Engine {
+        &self.engine
+    }
+
     /// Slashing protection kept in the same memory.
     pub fn slashing_protection(&self) -> SlashingDatabase {
         SlashingDatabase::from_engine(self.engine.clone())

@@ -55,7 +55,8 @@ fn decode<T: Decode>(
 /// boundaries, the finalized one) and what to prune is the caller's policy. Writes go through a
 /// [`StoreBatch`], applied in one transaction. The API is synchronous; an async caller runs it on
 /// a blocking task. [`RedbStore`](crate::RedbStore) keeps it in one database file,
-/// [`MemoryStore`](crate::MemoryStore) in memory, with the same behaviour.
+/// [`MemoryStore`](crate::MemoryStore) in memory, with the same behaviour. The typed accessors
+/// are generic over the preset, so callers hold a concrete store or are generic over `S: Store`.
 pub trait Store: Send + Sync {
     /// The raw value under `key` in `column`.
     fn get_bytes(&self, column: Column, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;

@@ -501,3 +501,28 @@ fn redb_store_and_slashing_protection_share_one_file() {
         Err(crate::slashing_protection::NotSafe::DoubleBlockProposal { slot: 5, .. })
     ));
 }
+
+#[test]
+fn memory_store_survives_a_panic_inside_a_write() {
+    let store = MemoryStore::new();
+    write(&store, |batch| {
+        batch.put_head(root(1));
+    });
+    let engine = store.engine_for_tests();
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _: Result<(), StoreError> = engine.write(|txn| {
+            txn.put(Column::Metadata.name(), metadata::HEAD.as_bytes(), &[2; 32])?;
+            panic!("mid-transaction");
+        });
+    }));
+    assert!(panicked.is_err());
+    assert_eq!(
+        store.head().unwrap(),
+        Some(root(1)),
+        "the panicking write was rolled back"
+    );
+    write(&store, |batch| {
+        batch.put_head(root(3));
+    });
+    assert_eq!(store.head().unwrap(), Some(root(3)));
+}

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
-use std::sync::RwLock;
+use std::sync::{PoisonError, RwLock};
 
 use super::{Entry, KvRead, KvWrite};
 use crate::StoreError;
@@ -23,7 +23,9 @@ impl MemoryEngine {
         &self,
         f: impl FnOnce(&dyn KvRead) -> Result<T, E>,
     ) -> Result<T, E> {
-        let tables = self.tables.read().map_err(|_| StoreError::Poisoned)?;
+        // A panic inside a write transaction rolled its changes back before the lock was released
+        // (see `WriteTxn::drop`), so a poisoned lock still guards consistent tables.
+        let tables = self.tables.read().unwrap_or_else(PoisonError::into_inner);
         f(&ReadView { tables: &tables })
     }
 
@@ -32,7 +34,7 @@ impl MemoryEngine {
         &self,
         f: impl FnOnce(&mut dyn KvWrite) -> Result<T, E>,
     ) -> Result<T, E> {
-        let mut tables = self.tables.write().map_err(|_| StoreError::Poisoned)?;
+        let mut tables = self.tables.write().unwrap_or_else(PoisonError::into_inner);
         let mut txn = WriteTxn {
             tables: &mut tables,
             undo: Vec::new(),
