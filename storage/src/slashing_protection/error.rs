@@ -50,6 +50,16 @@ pub enum NotSafe {
         /// Signing root of the shard block signed before, when known.
         previous: Option<Root>,
     },
+    /// The slot is below every slot of the validator's shard blocks on this shard.
+    #[error("shard block on shard {shard} at slot {slot}, below the lowest recorded slot {lowest}")]
+    ShardSlotBelowHistory {
+        /// The shard.
+        shard: Shard,
+        /// The slot.
+        slot: Slot,
+        /// The lowest recorded slot on this shard.
+        lowest: Slot,
+    },
     /// A different attestation (or one of unknown signing root) was signed for this target.
     #[error("double vote for target epoch {target_epoch} (signed before: {previous:?})")]
     DoubleVote {

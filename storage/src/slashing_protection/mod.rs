@@ -12,8 +12,8 @@
 //! records the imported messages and raises per-validator low watermarks to the highest
 //! imported slot, source and target: nothing at or below them is signed afterwards, except an
 //! exact repeat of a recorded message. As EIP-3076 asks, nothing below a validator's lowest
-//! recorded slot, source or target is signed either, so a history pruned at its old end (or
-//! imported from a minimal file) still protects.
+//! recorded slot (per shard for shard blocks), source or target is signed either, so a history
+//! pruned at its old end still protects.
 //!
 //! The checks scan the validator's attestation rows on either side of the new target: the cost
 //! grows with the history, one row per epoch attested.
@@ -174,6 +174,19 @@ impl SlashingDatabase {
                         previous,
                     })
                 };
+            }
+            let start = shard_block_key(pubkey, shard, 0);
+            let end = shard_block_key(pubkey, shard, u64::MAX);
+            let history = txn.range(SHARD_BLOCKS, &start, Some(&end))?;
+            if let Some((first, _)) = history.first() {
+                let lowest = key_u64(first, AFTER_PUBKEY.saturating_add(8))?;
+                if slot < lowest {
+                    return Err(NotSafe::ShardSlotBelowHistory {
+                        shard,
+                        slot,
+                        lowest,
+                    });
+                }
             }
             txn.put(SHARD_BLOCKS, &key, &encode_root(Some(signing_root)))?;
             Ok(Safe::Valid)

@@ -158,6 +158,14 @@ fn shard_blocks(db: &SlashingDatabase) {
             ..
         })
     ));
+    assert!(matches!(
+        db.check_and_insert_shard_block_proposal(&v, 3, 6, root(2)),
+        Err(NotSafe::ShardSlotBelowHistory {
+            shard: 3,
+            slot: 6,
+            lowest: 7
+        })
+    ));
     // Another shard, another validator, or a beacon block at the same slot: independent.
     assert_eq!(
         db.check_and_insert_shard_block_proposal(&v, 4, 7, root(2))
@@ -172,6 +180,12 @@ fn shard_blocks(db: &SlashingDatabase) {
     assert_eq!(
         db.check_and_insert_block_proposal(&v, 7, root(2)).unwrap(),
         Safe::Valid
+    );
+    assert_eq!(
+        db.check_and_insert_shard_block_proposal(&v, 6, 2, root(2))
+            .unwrap(),
+        Safe::Valid,
+        "the lowest slot is per shard: slot 2 on shard 6 while shard 3's lowest is 7"
     );
 }
 
