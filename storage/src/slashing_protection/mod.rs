@@ -40,7 +40,7 @@ pub use interchange::{
 use crate::StoreError;
 use crate::engine::{Engine, KvWrite, MemoryEngine, RedbEngine};
 use records::{
-    AFTER_PUBKEY, ATTESTATIONS, BLOCKS, SHARD_BLOCKS, VALIDATORS, ValidatorRecord,
+    AFTER_PUBKEY, ATTESTATIONS, BLOCKS, SHARD_BLOCKS, U64_LEN, VALIDATORS, ValidatorRecord,
     decode_attestation, decode_root, encode_attestation, encode_root, key_u64, prefix_end,
     pubkey_u64_key, shard_block_key, validator,
 };
@@ -179,7 +179,7 @@ impl SlashingDatabase {
             let end = shard_block_key(pubkey, shard, u64::MAX);
             let history = txn.range(SHARD_BLOCKS, &start, Some(&end))?;
             if let Some((first, _)) = history.first() {
-                let lowest = key_u64(first, AFTER_PUBKEY.saturating_add(8))?;
+                let lowest = key_u64(first, AFTER_PUBKEY + U64_LEN)?;
                 if slot < lowest {
                     return Err(NotSafe::ShardSlotBelowHistory {
                         shard,

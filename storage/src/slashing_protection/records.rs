@@ -17,7 +17,7 @@ pub(crate) const ATTESTATIONS: &str = "slashing_protection_attestations";
 /// Public key ++ shard ++ slot -> signing root (empty when unknown).
 pub(crate) const SHARD_BLOCKS: &str = "slashing_protection_shard_blocks";
 
-const U64_LEN: usize = 8;
+pub(crate) const U64_LEN: usize = 8;
 const ROOT_LEN: usize = 32;
 
 /// A registered validator and the low watermarks its imported histories set.
