@@ -198,11 +198,7 @@ pub fn verify_receipt_proof<E: EthSpec>(
         };
     }
     let depth = historical_branch_depth::<E>();
-    check_len(
-        ProofLevel::BeaconBlockBody,
-        &proof.historical_branch,
-        depth,
-    )?;
+    check_len(ProofLevel::BeaconBlockBody, &proof.historical_branch, depth)?;
     let position = slot
         .checked_rem(E::SlotsPerHistoricalRoot::to_u64())
         .ok_or(unknown.clone())?;
@@ -478,8 +474,11 @@ pub fn build_receipt_proof<E: EthSpec>(
     payload_branch.push(length_chunk(body.len()));
 
     // Level 3: shard_data_roots and its length, then the transition's fields.
-    let mut transition_branch =
-        merkle_branch(data_roots, data_roots_depth::<E>(), shard_block_index as u64);
+    let mut transition_branch = merkle_branch(
+        data_roots,
+        data_roots_depth::<E>(),
+        shard_block_index as u64,
+    );
     transition_branch.push(length_chunk(data_roots.len()));
     let transition_fields = [
         transition.start_slot.tree_hash_root(),

@@ -181,7 +181,10 @@ fn source_body(config: &ChainConfig) -> Vec<u8> {
 fn setup() -> (Vec<u8>, BeaconBlock<E>, BeaconState<E>) {
     let body = source_body(&config());
     let other = vec![1u8; 200];
-    let block = beacon_block(5, &[(1, vec![other, body.clone()]), (0, vec![vec![2u8; 40]])]);
+    let block = beacon_block(
+        5,
+        &[(1, vec![other, body.clone()]), (0, vec![vec![2u8; 40]])],
+    );
     let state = beacon_state(9, &[&block]);
     (body, block, state)
 }
@@ -215,10 +218,7 @@ fn every_level_matches_tree_hash_and_the_proof_verifies() {
             index,
         );
         assert_eq!(receipts_root, payload.cross_shard_receipts_root);
-        assert_eq!(
-            receipts_root,
-            payload.cross_shard_receipts.tree_hash_root()
-        );
+        assert_eq!(receipts_root, payload.cross_shard_receipts.tree_hash_root());
         let body_root = compute_root(receipts_root, &proof.payload_branch, 2);
         let transition = &block.body.shard_transitions[1];
         assert_eq!(body_root, transition.shard_data_roots[2]);
@@ -226,7 +226,10 @@ fn every_level_matches_tree_hash_and_the_proof_verifies() {
         assert_eq!(transition_root, transition.tree_hash_root());
         let body_root = compute_root(transition_root, &proof.beacon_body_branch, (13 << 3) | 1);
         assert_eq!(body_root, block.body.tree_hash_root());
-        assert_eq!(proof.beacon_block_header.tree_hash_root(), block.tree_hash_root());
+        assert_eq!(
+            proof.beacon_block_header.tree_hash_root(),
+            block.tree_hash_root()
+        );
 
         assert_eq!(
             verify_receipt_proof::<E>(&proof, &state),
@@ -236,7 +239,10 @@ fn every_level_matches_tree_hash_and_the_proof_verifies() {
         assert_eq!(verifier.verify_receipt_proof(&proof), Ok(()));
         // The proof is SSZ and survives a round trip.
         let bytes = proof.as_ssz_bytes();
-        assert_eq!(CrossShardReceiptProof::from_ssz_bytes(&bytes).unwrap(), proof);
+        assert_eq!(
+            CrossShardReceiptProof::from_ssz_bytes(&bytes).unwrap(),
+            proof
+        );
     }
 }
 
@@ -338,12 +344,21 @@ fn an_unknown_or_too_recent_block_root_is_refused() {
     let unknown = ReceiptProofInvalid::UnknownBlockRoot { slot: 5, root };
     // Another chain's state, a state at the block's own slot, a state too far ahead.
     let other = beacon_state(9, &[]);
-    assert_eq!(verify_receipt_proof::<E>(&proof, &other), Err(unknown.clone()));
+    assert_eq!(
+        verify_receipt_proof::<E>(&proof, &other),
+        Err(unknown.clone())
+    );
     assert!(!unknown.is_bad_data(), "the local state may lag");
     let same_slot = beacon_state(5, &[&block]);
-    assert_eq!(verify_receipt_proof::<E>(&proof, &same_slot), Err(unknown.clone()));
+    assert_eq!(
+        verify_receipt_proof::<E>(&proof, &same_slot),
+        Err(unknown.clone())
+    );
     let far = beacon_state(5 + 64 + 1, &[&block]);
-    assert_eq!(verify_receipt_proof::<E>(&proof, &far), Err(unknown.clone()));
+    assert_eq!(
+        verify_receipt_proof::<E>(&proof, &far),
+        Err(unknown.clone())
+    );
     // Any lookup works, a map of canonical roots included.
     let known: BTreeMap<Slot, Root> = [(5, root)].into();
     assert_eq!(verify_receipt_proof::<E>(&proof, &known), Ok(root));
@@ -367,7 +382,10 @@ fn an_old_block_is_proven_through_historical_roots() {
         Err(ReceiptProofInvalid::UnknownBlockRoot { .. })
     ));
     let proof = with_historical_branch(recent.clone(), &batch, 0).unwrap();
-    assert_eq!(proof.historical_branch.len(), historical_branch_depth::<E>());
+    assert_eq!(
+        proof.historical_branch.len(),
+        historical_branch_depth::<E>()
+    );
     assert_eq!(
         verify_receipt_proof::<E>(&proof, &state),
         Ok(block.tree_hash_root())
@@ -421,13 +439,16 @@ fn the_destination_credits_each_receipt_once() {
     let mut proposer = genesis.clone();
     let offered = [proofs.clone(), vec![proofs[0].clone()]].concat();
     let built =
-        build_payload_with_claims(&mut proposer, &offered, &verifier, &[], &dest, &config)
-            .unwrap();
+        build_payload_with_claims(&mut proposer, &offered, &verifier, &[], &dest, &config).unwrap();
     assert_eq!(built.payload.receipt_claims.len(), 3);
     assert_eq!(built.outcome.claimed, U256::from(6_000u64));
     assert_eq!(built.left_out_claims.len(), 1);
     assert_eq!(
-        proposer.accounts().get(&address_on(0, 2, 0)).unwrap().balance,
+        proposer
+            .accounts()
+            .get(&address_on(0, 2, 0))
+            .unwrap()
+            .balance,
         U256::from(4_000u64)
     );
     assert_eq!(proposer.spent_receipts().len(), 3);
@@ -435,8 +456,7 @@ fn the_destination_credits_each_receipt_once() {
     // A validator with the beacon state agrees; one without a verifier cannot check claims.
     let bytes = built.payload.as_ssz_bytes();
     let mut validator = genesis.clone();
-    execute_payload_with_claims(&mut validator, &bytes, &verifier, &cache, &dest, &config)
-        .unwrap();
+    execute_payload_with_claims(&mut validator, &bytes, &verifier, &cache, &dest, &config).unwrap();
     assert_eq!(validator, proposer);
     let mut blind = genesis.clone();
     let err = shard::execute_payload(&mut blind, &bytes, &cache, &dest, &config).unwrap_err();
@@ -479,8 +499,7 @@ fn the_destination_credits_each_receipt_once() {
     );
     let mut proposer = validator.clone();
     let built =
-        build_payload_with_claims(&mut proposer, &proofs, &verifier, &[], &dest, &config)
-            .unwrap();
+        build_payload_with_claims(&mut proposer, &proofs, &verifier, &[], &dest, &config).unwrap();
     assert!(built.payload.receipt_claims.is_empty());
     assert_eq!(built.left_out_claims.len(), 3);
 
@@ -501,15 +520,9 @@ fn the_destination_credits_each_receipt_once() {
     let elsewhere = beacon_state(9, &[]);
     let blind_verifier = BeaconReceiptVerifier::<E, _>::new(&elsewhere);
     let mut state = genesis.clone();
-    let built = build_payload_with_claims(
-        &mut state,
-        &proofs,
-        &blind_verifier,
-        &[],
-        &dest,
-        &config,
-    )
-    .unwrap();
+    let built =
+        build_payload_with_claims(&mut state, &proofs, &blind_verifier, &[], &dest, &config)
+            .unwrap();
     assert!(built.payload.receipt_claims.is_empty());
     assert!(built.left_out_claims.iter().all(|(_, why)| matches!(
         why,

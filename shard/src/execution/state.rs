@@ -204,7 +204,12 @@ mod tests {
         assert_eq!(state.root(), reference_root(&state));
         let proof = state.account_proof(&address).unwrap();
         assert_eq!(proof.branch.len(), STATE_PROOF_DEPTH);
-        assert!(verify_state_account_proof(state.root(), address, account, &proof));
+        assert!(verify_state_account_proof(
+            state.root(),
+            address,
+            account,
+            &proof
+        ));
         state
             .commit(Vec::new(), vec![DepositData::default()], Vec::new())
             .unwrap();
@@ -220,13 +225,25 @@ mod tests {
         assert_eq!(state.root(), reference_root(&state));
         assert_eq!(state.accounts().get(&address), Some(account));
         let proof = state.account_proof(&address).unwrap();
-        assert!(verify_state_account_proof(state.root(), address, account, &proof));
-        assert!(!verify_state_account_proof(roots[0], address, account, &proof));
+        assert!(verify_state_account_proof(
+            state.root(),
+            address,
+            account,
+            &proof
+        ));
+        assert!(!verify_state_account_proof(
+            roots[0], address, account, &proof
+        ));
         let other = Account {
             balance: U256::from(6u64),
             ..account
         };
-        assert!(!verify_state_account_proof(state.root(), address, other, &proof));
+        assert!(!verify_state_account_proof(
+            state.root(),
+            address,
+            other,
+            &proof
+        ));
         assert!(state.account_proof(&Address::repeat_byte(4)).is_none());
     }
 }

@@ -160,8 +160,10 @@ impl ReceiptProofInvalid {
 pub trait ReceiptVerifier {
     /// Whether `proof` proves its receipt against a beacon block this verifier knows, in which
     /// the receipt's source shard block was crosslinked.
-    fn verify_receipt_proof(&self, proof: &CrossShardReceiptProof)
-    -> Result<(), ReceiptProofInvalid>;
+    fn verify_receipt_proof(
+        &self,
+        proof: &CrossShardReceiptProof,
+    ) -> Result<(), ReceiptProofInvalid>;
 }
 
 /// The verifier of payloads without claims: it refuses every proof.
@@ -203,7 +205,10 @@ mod tests {
             historical_branch: MerkleBranch::default(),
         };
         let bytes = proof.as_ssz_bytes();
-        assert_eq!(CrossShardReceiptProof::from_ssz_bytes(&bytes).unwrap(), proof);
+        assert_eq!(
+            CrossShardReceiptProof::from_ssz_bytes(&bytes).unwrap(),
+            proof
+        );
         assert_eq!(proof.key(), proof.receipt.tree_hash_root());
         assert_eq!(proof.beacon_slot(), 9);
         assert_eq!(

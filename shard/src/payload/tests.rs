@@ -588,7 +588,11 @@ fn claims_credit_before_the_transactions_and_are_spent_once() {
     assert_eq!(built.payload.transactions.len(), 1);
     assert_eq!(built.outcome.claimed, U256::from(3 * (FUNDS / 4)));
     assert_eq!(proposer.spent_receipts().len(), 3);
-    assert!(claims.iter().all(|c| proposer.spent_receipts().contains(&c.key())));
+    assert!(
+        claims
+            .iter()
+            .all(|c| proposer.spent_receipts().contains(&c.key()))
+    );
     let fee = built.outcome.burned;
     assert_eq!(
         proposer.accounts().get(&keys[1].address()).unwrap().balance,
@@ -667,9 +671,7 @@ fn claims_credit_before_the_transactions_and_are_spent_once() {
 #[test]
 fn claims_count_against_the_byte_limit() {
     let config = config();
-    let receipts: Vec<_> = (0..4)
-        .map(|i| incoming(i, address_on(0, 0), 10))
-        .collect();
+    let receipts: Vec<_> = (0..4).map(|i| incoming(i, address_on(0, 0), 10)).collect();
     let claims: Vec<_> = receipts.iter().copied().map(claim).collect();
     let per_claim = claim_payload_bytes(&claims[0]);
     assert!(per_claim > 1_700, "{per_claim}");
