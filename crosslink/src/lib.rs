@@ -11,7 +11,9 @@
 //!   built from a beacon block and checked against a beacon state's block roots.
 //!
 //! Whatever reads a `BeaconState` (committees, proposers, balances) lives in the `beacon` crate,
-//! which computes those inputs and calls in here. This crate is pure: no I/O, no clock.
+//! which computes those inputs and calls in here; the one exception is the block-root lookup of
+//! receipt proofs, which reads `block_roots` and `historical_roots` directly. This crate is
+//! pure: no I/O, no clock.
 #![cfg_attr(
     not(test),
     deny(

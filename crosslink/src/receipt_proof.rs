@@ -198,7 +198,7 @@ pub fn verify_receipt_proof<E: EthSpec>(
         };
     }
     let depth = historical_branch_depth::<E>();
-    check_len(ProofLevel::BeaconBlockBody, &proof.historical_branch, depth)?;
+    check_len(ProofLevel::HistoricalBatch, &proof.historical_branch, depth)?;
     let position = slot
         .checked_rem(E::SlotsPerHistoricalRoot::to_u64())
         .ok_or(unknown.clone())?;
@@ -524,11 +524,11 @@ pub fn build_receipt_proof<E: EthSpec>(
 
     let proof = CrossShardReceiptProof {
         receipt,
-        receipts_branch: to_branch(receipts_branch)?,
-        payload_branch: to_branch(payload_branch)?,
+        receipts_branch: to_branch(ProofLevel::Receipts, receipts_branch)?,
+        payload_branch: to_branch(ProofLevel::Payload, payload_branch)?,
         shard_block_index: shard_block_index as u64,
-        transition_branch: to_branch(transition_branch)?,
-        beacon_body_branch: to_branch(beacon_body_branch)?,
+        transition_branch: to_branch(ProofLevel::ShardTransition, transition_branch)?,
+        beacon_body_branch: to_branch(ProofLevel::BeaconBlockBody, beacon_body_branch)?,
         beacon_block_header: BeaconBlockHeader {
             slot: block.slot,
             proposer_index: block.proposer_index,
@@ -572,15 +572,16 @@ pub fn with_historical_branch<E: EthSpec>(
     let roots: Vec<Root> = batch.block_roots.iter().copied().collect();
     let mut branch = merkle_branch(&roots, block_roots_depth::<E>(), position);
     branch.push(batch.state_roots.tree_hash_root());
-    proof.historical_branch = to_branch(branch)?;
+    proof.historical_branch = to_branch(ProofLevel::HistoricalBatch, branch)?;
     Ok(proof)
 }
 
-fn to_branch(branch: Vec<Root>) -> Result<MerkleBranch, ReceiptProofError> {
+/// `branch` as the SSZ list a proof carries (a preset whose depth exceeds its limit fails).
+fn to_branch(level: ProofLevel, branch: Vec<Root>) -> Result<MerkleBranch, ReceiptProofError> {
     let len = branch.len();
     MerkleBranch::new(branch).map_err(|_| {
         ReceiptProofError::Inconsistent(ReceiptProofInvalid::BranchLength {
-            level: ProofLevel::Payload,
+            level,
             len,
             expected: MerkleBranch::max_len(),
         })

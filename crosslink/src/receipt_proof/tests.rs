@@ -330,10 +330,14 @@ fn each_tampered_level_is_refused() {
         }
     );
     // A non-empty historical branch of a wrong length.
-    assert!(matches!(
+    assert_eq!(
         tampered(&|p| p.historical_branch = MerkleBranch::new(vec![Root::ZERO]).unwrap()),
-        ReceiptProofInvalid::BranchLength { .. }
-    ));
+        ReceiptProofInvalid::BranchLength {
+            level: ProofLevel::HistoricalBatch,
+            len: 1,
+            expected: 7
+        }
+    );
 }
 
 #[test]

@@ -62,7 +62,7 @@ impl ExecutionState {
         &self.accounts
     }
 
-    /// The accounts, to credit or fund them outside a block (genesis, incoming transfers).
+    /// The accounts, to fund them outside a block (genesis).
     pub fn accounts_mut(&mut self) -> &mut AccountState {
         &mut self.accounts
     }

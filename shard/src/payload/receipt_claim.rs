@@ -89,6 +89,8 @@ pub enum ProofLevel {
     ShardTransition,
     /// The `ShardTransition` in the `BeaconBlockBody`.
     BeaconBlockBody,
+    /// An old beacon block's root in its `HistoricalBatch`.
+    HistoricalBatch,
 }
 
 impl std::fmt::Display for ProofLevel {
@@ -98,6 +100,7 @@ impl std::fmt::Display for ProofLevel {
             Self::Payload => "shard block body",
             Self::ShardTransition => "shard transition",
             Self::BeaconBlockBody => "beacon block body",
+            Self::HistoricalBatch => "historical batch",
         })
     }
 }
