@@ -18,13 +18,26 @@
 //!   far below `MAX_SHARD_BLOCK_SIZE`, so any single transaction fits a block.
 //! - `MAX_CROSS_SHARD_RECEIPTS_PER_PAYLOAD = MAX_TRANSACTIONS_PER_PAYLOAD`: at most one per
 //!   transaction.
+//! - `MAX_RECEIPT_CLAIMS_PER_PAYLOAD = 2**12`: a claim takes at least 272 bytes (its receipt,
+//!   beacon block header, shard block index and five branch offsets, plus its own offset) even
+//!   with empty branches, so fewer than `2**12` fit in `2**20` bytes; a real proof is some
+//!   1,750 bytes (46 branch nodes under the minimal preset), so a block holds about 600.
+//!
+//! ## Receipt claims
+//!
+//! A payload credits the cross-shard receipts it claims ([`CrossShardReceiptProof`], checked by
+//! a [`ReceiptVerifier`], `crosslink::receipt_proof` for the proof path) before it runs its
+//! transactions. A claim costs no gas (no account signs it or pays for it); its bytes count
+//! against `MAX_SHARD_BLOCK_SIZE` like a transaction's, which bounds the hashing a block's
+//! claims take. The proposer includes the valid claims it is given first, leaving out a claim
+//! for another shard, a spent or twice-listed receipt, or one whose proof fails.
 //!
 //! ## Block gas limit
 //!
 //! The gas limit is derived from the byte limit, not chosen apart: it is the gas of as many
 //! minimal transfers as fit in the body, `(MAX_SHARD_BLOCK_SIZE - PAYLOAD_FIXED_BYTES) /
 //! (MIN_TRANSFER_BYTES + 4) * 21_000`. With the spec's `2**20` bytes that is
-//! `1_048_464 / 110 = 9_531` transfers, `200_151_000` gas. A minimal transfer is the smallest one
+//! `1_048_460 / 110 = 9_531` transfers, `200_151_000` gas. A minimal transfer is the smallest one
 //! a wallet signs for a shard of the default network: legacy EIP-155, nonce 0, zero value, no
 //! calldata, a gas price of a few gwei and a 4-byte chain id: 106 bytes. Transfers carrying data
 //! or going to another shard (whose receipt adds [`CROSS_SHARD_RECEIPT_BYTES`]) use more bytes
@@ -36,20 +49,28 @@ mod cross_shard_receipt;
 mod execute;
 mod execution_payload;
 mod receipt;
+mod receipt_claim;
 #[cfg(test)]
 mod tests;
 
-pub use build::{BuiltPayload, LeftOut, build_payload};
+pub use build::{BuiltPayload, ClaimLeftOut, LeftOut, build_payload, build_payload_with_claims};
 pub use cross_shard_receipt::{CROSS_SHARD_RECEIPT_BYTES, CrossShardReceipt};
-pub use execute::{ExecutedPayload, PayloadError, PayloadField, execute_payload};
+pub use execute::{
+    ExecutedPayload, PayloadError, PayloadField, execute_payload, execute_payload_with_claims,
+};
 pub use execution_payload::{
     CROSS_SHARD_RECEIPTS_ROOT_CHUNK, CrossShardReceiptList, ExecutionPayload, PAYLOAD_FIXED_BYTES,
-    ReceiptList, TransactionBytes, TransactionList,
+    ReceiptClaimList, ReceiptList, TransactionBytes, TransactionList,
 };
 pub use receipt::{NO_DEPOSIT, ReceiptRecord};
+pub use receipt_claim::{
+    CrossShardReceiptProof, MaxBranchLength, MerkleBranch, NoReceiptVerifier, ProofLevel,
+    ReceiptProofInvalid, ReceiptVerifier, receipt_key,
+};
 
 use primitives::ChainConfig;
-use ssz_types::typenum::{U16384, U131072};
+use ssz::Encode;
+use ssz_types::typenum::{U4096, U16384, U131072};
 
 use crate::transaction::{ShardTransaction, TX_BASE_GAS};
 
@@ -59,6 +80,8 @@ pub type MaxTransactionsPerPayload = U16384;
 pub type MaxTxBytes = U131072;
 /// `MAX_CROSS_SHARD_RECEIPTS_PER_PAYLOAD`: one per transaction at most.
 pub type MaxCrossShardReceiptsPerPayload = MaxTransactionsPerPayload;
+/// `MAX_RECEIPT_CLAIMS_PER_PAYLOAD` (2**12): never binds before the byte limit.
+pub type MaxReceiptClaimsPerPayload = U4096;
 
 /// SSZ's `BYTES_PER_LENGTH_OFFSET`: each element of a list of variable-size items costs it.
 pub const BYTES_PER_LENGTH_OFFSET: u64 = 4;
@@ -100,6 +123,13 @@ impl PayloadLimits {
     pub fn variable_bytes(&self) -> u64 {
         self.bytes.saturating_sub(PAYLOAD_FIXED_BYTES)
     }
+}
+
+/// The bytes `claim` adds to a payload: its offset and its encoding.
+pub fn claim_payload_bytes(claim: &CrossShardReceiptProof) -> u64 {
+    u64::try_from(claim.ssz_bytes_len())
+        .unwrap_or(u64::MAX)
+        .saturating_add(BYTES_PER_LENGTH_OFFSET)
 }
 
 /// The most bytes `tx` can add to a payload: its offset, its encoding and a cross-shard receipt,

@@ -11,7 +11,12 @@
 //! credited and the outcome reports the amount in `burned`. A transfer to an address whose
 //! home shard is another shard debits the sender here and emits a [`CrossShardTransfer`]; the
 //! destination shard credits it later. Supply is therefore accounted for exactly:
-//! balances before = balances after + burned + value of the emitted cross-shard transfers.
+//! balances before + value claimed = balances after + burned + value of the emitted
+//! cross-shard transfers.
+//!
+//! Claims: a block first credits the cross-shard receipts it claims ([`apply_claim`]), each
+//! checked through a [`ReceiptVerifier`] and recorded in the state's spent-receipt set, then
+//! runs its transactions, so a recipient can spend a credited value in the same block.
 //!
 //! Deposits: on shard 0, a transaction to `DEPOSIT_CONTRACT_ADDRESS` calls the deposit contract
 //! ([`crate::deposit_contract`]), wherever the address's home shard is. A valid deposit moves
@@ -19,14 +24,19 @@
 //! one **reverts**: it stays a valid transaction (fee paid, nonce used), its value stays with the
 //! sender and its receipt says why. On other shards a call to that address reverts too.
 
+mod claim;
 mod context;
 mod deposit;
 mod journal;
 mod state;
 
+pub use claim::{ClaimInvalid, apply_claim};
 pub use context::{ContextError, ExecutionContext, WEI_PER_GWEI, base_fee_per_gas};
-pub use journal::StateJournal;
-pub use state::{CommitError, DEPOSIT_SHARD, ExecutionState, account_leaf};
+pub use journal::{JournalChanges, StateJournal};
+pub use state::{
+    CommitError, DEPOSIT_SHARD, ExecutionState, STATE_PROOF_DEPTH, account_leaf,
+    verify_state_account_proof,
+};
 
 use alloy_primitives::{Address, B256, U256};
 
@@ -34,6 +44,7 @@ use crate::account::Account;
 use crate::deposit_contract::DepositRevert;
 use crate::execution::deposit::deposit_call;
 use crate::home_shard::{HomeShardError, home_shard};
+use crate::payload::{CrossShardReceiptProof, NoReceiptVerifier, ReceiptVerifier};
 use crate::recovery::{SenderCache, SenderRecoveryFailed, recover_senders};
 use crate::transaction::{ShardTransaction, TransactionError, shard_chain_id};
 
@@ -127,6 +138,14 @@ pub enum ExecutionError {
         /// Why.
         reason: TransferInvalid,
     },
+    /// A claim cannot be credited; so the block is invalid.
+    #[error("claim {index} invalid: {reason}")]
+    ClaimInvalid {
+        /// Its position in the block's claims.
+        index: usize,
+        /// Why.
+        reason: ClaimInvalid,
+    },
     /// A transaction's sender cannot be recovered.
     #[error(transparent)]
     SenderRecovery(#[from] SenderRecoveryFailed),
@@ -138,8 +157,8 @@ pub enum ExecutionError {
         /// The number of senders.
         senders: usize,
     },
-    /// The block's gas or burned fees overflow.
-    #[error("block gas or fee total overflows")]
+    /// The block's gas, burned fees or claimed value overflow.
+    #[error("block gas, fee or claimed total overflows")]
     TotalOverflow,
     /// The state cannot take the block's new accounts or deposits.
     #[error(transparent)]
@@ -151,6 +170,7 @@ impl ExecutionError {
     pub fn is_bad_data(&self) -> bool {
         match self {
             Self::TransactionInvalid { reason, .. } => reason.is_bad_data(),
+            Self::ClaimInvalid { reason, .. } => reason.is_bad_data(),
             Self::SenderRecovery(err) => err.is_bad_data(),
             Self::TotalOverflow => true,
             Self::SenderCountMismatch { .. } => false,
@@ -205,6 +225,8 @@ pub struct ExecutionOutcome {
     pub gas_used: u64,
     /// Total fees burned, in wei.
     pub burned: U256,
+    /// Total value credited by the block's claims, in wei.
+    pub claimed: U256,
     /// Transfers to other shards, in transaction order.
     pub cross_shard_transfers: Vec<CrossShardTransfer>,
     /// One receipt per transaction, in order.
@@ -340,6 +362,20 @@ pub fn execute_transactions(
     senders: &[Address],
     context: &ExecutionContext,
 ) -> Result<ExecutionOutcome, ExecutionError> {
+    execute_claims_and_transactions(state, &[], &NoReceiptVerifier, txs, senders, context)
+}
+
+/// Executes a block on `state`: credits its `claims` (each proof checked by `verifier`), then
+/// runs its transactions, sent by `senders`. On success the state holds the block's changes;
+/// on any error (one invalid claim or transaction) it is left exactly as it was.
+pub fn execute_claims_and_transactions(
+    state: &mut ExecutionState,
+    claims: &[CrossShardReceiptProof],
+    verifier: &dyn ReceiptVerifier,
+    txs: &[ShardTransaction],
+    senders: &[Address],
+    context: &ExecutionContext,
+) -> Result<ExecutionOutcome, ExecutionError> {
     if txs.len() != senders.len() {
         return Err(ExecutionError::SenderCountMismatch {
             txs: txs.len(),
@@ -348,13 +384,18 @@ pub fn execute_transactions(
     }
     let mut journal = StateJournal::new(state);
     let mut outcome = OutcomeBuilder::with_capacity(txs.len());
+    for (index, claim) in claims.iter().enumerate() {
+        let value = apply_claim(&mut journal, claim, verifier, context)
+            .map_err(|reason| ExecutionError::ClaimInvalid { index, reason })?;
+        outcome.record_claim(value)?;
+    }
     for (index, (tx, sender)) in txs.iter().zip(senders).enumerate() {
         let effect = apply_transfer(&mut journal, tx, *sender, context)
             .map_err(|reason| ExecutionError::TransactionInvalid { index, reason })?;
         outcome.record(tx, &effect)?;
     }
-    let (accounts, deposits) = journal.into_changes();
-    state.commit(accounts, deposits)?;
+    let (accounts, deposits, spent) = journal.into_changes();
+    state.commit(accounts, deposits, spent)?;
     Ok(outcome.finish(state.root()))
 }
 
@@ -363,6 +404,7 @@ pub fn execute_transactions(
 pub(crate) struct OutcomeBuilder {
     gas_used: u64,
     burned: U256,
+    claimed: U256,
     cross_shard_transfers: Vec<CrossShardTransfer>,
     receipts: Vec<TransactionReceipt>,
 }
@@ -379,6 +421,15 @@ impl OutcomeBuilder {
     /// Gas used so far.
     pub(crate) fn gas_used(&self) -> u64 {
         self.gas_used
+    }
+
+    /// Adds the value of a credited claim.
+    pub(crate) fn record_claim(&mut self, value: U256) -> Result<(), ExecutionError> {
+        self.claimed = self
+            .claimed
+            .checked_add(value)
+            .ok_or(ExecutionError::TotalOverflow)?;
+        Ok(())
     }
 
     /// Adds an applied transaction's effect.
@@ -412,6 +463,7 @@ impl OutcomeBuilder {
             state_root,
             gas_used: self.gas_used,
             burned: self.burned,
+            claimed: self.claimed,
             cross_shard_transfers: self.cross_shard_transfers,
             receipts: self.receipts,
         }

@@ -6,13 +6,14 @@ use ssz_types::typenum::Unsigned;
 use tree_hash::TreeHash;
 
 use crate::execution::{
-    ExecutionContext, ExecutionError, ExecutionOutcome, ExecutionState, OutcomeBuilder,
-    StateJournal, TransferInvalid, apply_transfer,
+    ClaimInvalid, ExecutionContext, ExecutionError, ExecutionOutcome, ExecutionState,
+    OutcomeBuilder, StateJournal, TransferInvalid, apply_claim, apply_transfer,
 };
 use crate::payload::{
-    CROSS_SHARD_RECEIPT_BYTES, CrossShardReceipt, CrossShardReceiptList, ExecutionPayload,
-    MaxTransactionsPerPayload, MaxTxBytes, PayloadError, PayloadLimits, ReceiptList, ReceiptRecord,
-    TransactionBytes, TransactionList, max_payload_bytes,
+    CROSS_SHARD_RECEIPT_BYTES, CrossShardReceipt, CrossShardReceiptList, CrossShardReceiptProof,
+    ExecutionPayload, MaxReceiptClaimsPerPayload, MaxTransactionsPerPayload, MaxTxBytes,
+    NoReceiptVerifier, PayloadError, PayloadLimits, ReceiptClaimList, ReceiptList, ReceiptRecord,
+    ReceiptVerifier, TransactionBytes, TransactionList, claim_payload_bytes, max_payload_bytes,
 };
 use crate::transaction::ShardTransaction;
 
@@ -28,6 +29,16 @@ pub enum LeftOut {
     ByteLimit,
 }
 
+/// Why a candidate claim was left out of a payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClaimLeftOut {
+    /// It cannot be credited (another shard's receipt, spent, or its proof fails).
+    Invalid(ClaimInvalid),
+    /// Its bytes do not fit what is left of `MAX_SHARD_BLOCK_SIZE`, or the payload holds
+    /// `MAX_RECEIPT_CLAIMS_PER_PAYLOAD` claims already.
+    ByteLimit,
+}
+
 /// A payload ready to be a shard block's body, with what its execution produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuiltPayload {
@@ -37,13 +48,31 @@ pub struct BuiltPayload {
     pub outcome: ExecutionOutcome,
     /// The candidates not included, by hash, and why.
     pub left_out: Vec<(B256, LeftOut)>,
+    /// The candidate claims not included, by receipt key, and why.
+    pub left_out_claims: Vec<(B256, ClaimLeftOut)>,
 }
 
 /// Builds a payload from `candidates` (in the order to try them, each with its recovered
 /// sender) on `state`, which then holds the payload's changes. A candidate that is invalid at
 /// its turn, or does not fit the gas or byte budget, is left out and the next one is tried.
+/// The payload claims no receipt.
 pub fn build_payload(
     state: &mut ExecutionState,
+    candidates: &[(ShardTransaction, Address)],
+    context: &ExecutionContext,
+    config: &ChainConfig,
+) -> Result<BuiltPayload, PayloadError> {
+    build_payload_with_claims(state, &[], &NoReceiptVerifier, candidates, context, config)
+}
+
+/// Builds a payload as [`build_payload`] does, first crediting the candidate `claims` (in
+/// order, each checked by `verifier`): a claim that cannot be credited at its turn (another
+/// shard's receipt, a receipt spent before or earlier in the list, a failing proof) or does not
+/// fit the byte budget is left out. The transactions then run on the credited state.
+pub fn build_payload_with_claims(
+    state: &mut ExecutionState,
+    claims: &[CrossShardReceiptProof],
+    verifier: &dyn ReceiptVerifier,
     candidates: &[(ShardTransaction, Address)],
     context: &ExecutionContext,
     config: &ChainConfig,
@@ -51,9 +80,26 @@ pub fn build_payload(
     let limits = PayloadLimits::from_config(config);
     let mut journal = StateJournal::new(state);
     let mut outcome = OutcomeBuilder::with_capacity(candidates.len());
+    let mut included_claims: Vec<CrossShardReceiptProof> = Vec::new();
+    let mut left_out_claims = Vec::new();
+    let mut bytes_left = limits.variable_bytes();
+    for claim in claims {
+        let bytes = claim_payload_bytes(claim);
+        if bytes > bytes_left || included_claims.len() >= MaxReceiptClaimsPerPayload::to_usize() {
+            left_out_claims.push((claim.key(), ClaimLeftOut::ByteLimit));
+            continue;
+        }
+        match apply_claim(&mut journal, claim, verifier, context) {
+            Ok(value) => {
+                outcome.record_claim(value)?;
+                bytes_left = bytes_left.saturating_sub(bytes);
+                included_claims.push(claim.clone());
+            }
+            Err(reason) => left_out_claims.push((claim.key(), ClaimLeftOut::Invalid(reason))),
+        }
+    }
     let mut included: Vec<TransactionBytes> = Vec::new();
     let mut left_out = Vec::new();
-    let mut bytes_left = limits.variable_bytes();
     for (tx, sender) in candidates {
         let worst_bytes = max_payload_bytes(tx);
         if worst_bytes > bytes_left
@@ -88,21 +134,23 @@ pub fn build_payload(
             .map_err(|_| PayloadError::ListLimit("transaction bytes"))?;
         included.push(bytes);
     }
-    let (accounts, deposits) = journal.into_changes();
+    let (accounts, deposits, spent) = journal.into_changes();
     state
-        .commit(accounts, deposits)
+        .commit(accounts, deposits, spent)
         .map_err(ExecutionError::from)?;
     let outcome = outcome.finish(state.root());
-    let payload = payload_of(included, &outcome)?;
+    let payload = payload_of(included_claims, included, &outcome)?;
     Ok(BuiltPayload {
         payload,
         outcome,
         left_out,
+        left_out_claims,
     })
 }
 
-/// The payload carrying `transactions` whose execution gave `outcome`.
+/// The payload carrying `claims` and `transactions` whose execution gave `outcome`.
 fn payload_of(
+    claims: Vec<CrossShardReceiptProof>,
     transactions: Vec<TransactionBytes>,
     outcome: &ExecutionOutcome,
 ) -> Result<ExecutionPayload, PayloadError> {
@@ -116,6 +164,8 @@ fn payload_of(
         transactions: TransactionList::new(transactions)
             .map_err(|_| PayloadError::ListLimit("transactions"))?,
         cross_shard_receipts,
+        receipt_claims: ReceiptClaimList::new(claims)
+            .map_err(|_| PayloadError::ListLimit("receipt claims"))?,
     })
 }
 

@@ -8,10 +8,11 @@ use ssz::Decode;
 use tree_hash::TreeHash;
 
 use crate::execution::{
-    ExecutionContext, ExecutionError, ExecutionOutcome, ExecutionState, execute_transactions,
+    ExecutionContext, ExecutionError, ExecutionOutcome, ExecutionState,
+    execute_claims_and_transactions,
 };
 use crate::payload::build::{cross_shard_receipt_list, receipt_list};
-use crate::payload::{ExecutionPayload, PayloadLimits};
+use crate::payload::{ExecutionPayload, NoReceiptVerifier, PayloadLimits, ReceiptVerifier};
 use crate::recovery::{SenderCache, recover_senders};
 use crate::transaction::{ShardTransaction, TransactionError, shard_chain_id};
 
@@ -128,9 +129,34 @@ pub struct ExecutedPayload {
 /// Cheap checks come first (size, decoding, gas), so a bad body costs no signature recovery.
 /// Execution runs on a copy of the state, swapped in only once every claim holds: the state
 /// root is known only after committing.
+///
+/// A payload that claims receipts is refused ([`crate::ReceiptProofInvalid::NoVerifier`]):
+/// such payloads are checked with [`execute_payload_with_claims`].
 pub fn execute_payload(
     state: &mut ExecutionState,
     payload_bytes: &[u8],
+    cache: &SenderCache,
+    context: &ExecutionContext,
+    config: &ChainConfig,
+) -> Result<ExecutedPayload, PayloadError> {
+    execute_payload_with_claims(
+        state,
+        payload_bytes,
+        &NoReceiptVerifier,
+        cache,
+        context,
+        config,
+    )
+}
+
+/// Checks a shard block body as [`execute_payload`] does, crediting its receipt claims first,
+/// each proof checked by `verifier` and each receipt recorded as spent: a claim for another
+/// shard, of a spent receipt (before or earlier in the payload) or with a failing proof makes
+/// the payload invalid.
+pub fn execute_payload_with_claims(
+    state: &mut ExecutionState,
+    payload_bytes: &[u8],
+    verifier: &dyn ReceiptVerifier,
     cache: &SenderCache,
     context: &ExecutionContext,
     config: &ChainConfig,
@@ -167,7 +193,14 @@ pub fn execute_payload(
     }
     let senders = recover_senders(&txs, cache).map_err(ExecutionError::from)?;
     let mut next = state.clone();
-    let outcome = execute_transactions(&mut next, &txs, &senders, context)?;
+    let outcome = execute_claims_and_transactions(
+        &mut next,
+        &payload.receipt_claims,
+        verifier,
+        &txs,
+        &senders,
+        context,
+    )?;
     check_claims(&payload, &outcome)?;
     *state = next;
     Ok(ExecutedPayload { payload, outcome })

@@ -6,8 +6,8 @@ use ssz_types::VariableList;
 use tree_hash_derive::TreeHash;
 
 use crate::payload::{
-    CrossShardReceipt, MaxCrossShardReceiptsPerPayload, MaxTransactionsPerPayload, MaxTxBytes,
-    ReceiptRecord,
+    CrossShardReceipt, CrossShardReceiptProof, MaxCrossShardReceiptsPerPayload,
+    MaxReceiptClaimsPerPayload, MaxTransactionsPerPayload, MaxTxBytes, ReceiptRecord,
 };
 
 /// `ByteList[MAX_TX_BYTES]`: one transaction's EIP-2718 bytes.
@@ -19,8 +19,11 @@ pub type ReceiptList = VariableList<ReceiptRecord, MaxTransactionsPerPayload>;
 /// `List[CrossShardReceipt, MAX_CROSS_SHARD_RECEIPTS_PER_PAYLOAD]`.
 pub type CrossShardReceiptList = VariableList<CrossShardReceipt, MaxCrossShardReceiptsPerPayload>;
 
-/// Bytes of the fixed part: three roots, `gas_used` and the two list offsets.
-pub const PAYLOAD_FIXED_BYTES: u64 = 3 * 32 + 8 + 2 * 4;
+/// `List[CrossShardReceiptProof, MAX_RECEIPT_CLAIMS_PER_PAYLOAD]`: the receipts claimed.
+pub type ReceiptClaimList = VariableList<CrossShardReceiptProof, MaxReceiptClaimsPerPayload>;
+
+/// Bytes of the fixed part: three roots, `gas_used` and the three list offsets.
+pub const PAYLOAD_FIXED_BYTES: u64 = 3 * 32 + 8 + 3 * 4;
 
 /// The 32-byte chunk of the body's `ByteList` that holds `cross_shard_receipts_root` (bytes
 /// 64..96): a proof of a cross-shard receipt goes from the receipt to this root, then from this
@@ -50,6 +53,9 @@ pub struct ExecutionPayload {
     pub transactions: TransactionList,
     /// The value leaving for other shards, in transaction order.
     pub cross_shard_receipts: CrossShardReceiptList,
+    /// The cross-shard receipts this block credits, each with its proof, in execution order
+    /// (claims are credited before the transactions run).
+    pub receipt_claims: ReceiptClaimList,
 }
 
 #[cfg(test)]
@@ -82,6 +88,7 @@ mod tests {
             ])
             .unwrap(),
             cross_shard_receipts: CrossShardReceiptList::new(vec![receipt]).unwrap(),
+            receipt_claims: ReceiptClaimList::default(),
         };
         let bytes = payload.as_ssz_bytes();
         assert_eq!(ExecutionPayload::from_ssz_bytes(&bytes).unwrap(), payload);

@@ -2,7 +2,7 @@
 
 use std::num::NonZeroUsize;
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{Address, B256, U256};
 use primitives::{ChainConfig, PresetName};
 use proptest::prelude::*;
 use ssz::{Decode, Encode};
@@ -13,7 +13,7 @@ use crate::account::{Account, AccountState};
 use ssz_types::typenum::Unsigned;
 
 use crate::execution::{
-    ExecutionContext, ExecutionError, ExecutionState, TransferInvalid, WEI_PER_GWEI,
+    ClaimInvalid, ExecutionContext, ExecutionError, ExecutionState, TransferInvalid, WEI_PER_GWEI,
     base_fee_per_gas,
 };
 use crate::home_shard::home_shard;
@@ -492,6 +492,319 @@ proptest! {
             prop_assert_eq!(proposer.accounts().total_balance() + burned + exported, supply);
             let bytes = built.payload.as_ssz_bytes();
             execute_payload(&mut validator, &bytes, &cache, &context, &config).unwrap();
+            prop_assert_eq!(&validator, &proposer);
+        }
+    }
+}
+
+/// Accepts the proofs of the receipts it was given, as a beacon state holding their blocks
+/// would, and refuses any other.
+struct KnownReceipts(Vec<CrossShardReceipt>);
+
+impl ReceiptVerifier for KnownReceipts {
+    fn verify_receipt_proof(
+        &self,
+        proof: &CrossShardReceiptProof,
+    ) -> Result<(), ReceiptProofInvalid> {
+        if self.0.contains(&proof.receipt) {
+            Ok(())
+        } else {
+            Err(ReceiptProofInvalid::BeaconBodyRootMismatch {
+                header: proof.beacon_block_header.body_root,
+                computed: B256::ZERO,
+            })
+        }
+    }
+}
+
+/// A receipt sent from shard 1 to `to` on shard 0, the `index`-th of its block.
+fn incoming(index: u64, to: Address, value: u64) -> CrossShardReceipt {
+    CrossShardReceipt {
+        source_shard: 1,
+        dest_shard: 0,
+        index,
+        from: Address::repeat_byte(0xf0),
+        to,
+        value: U256::from(value),
+        tx_hash: B256::repeat_byte(index as u8 + 1),
+    }
+}
+
+/// A claim of `receipt` whose proof has the size of a real one under the minimal preset.
+fn claim(receipt: CrossShardReceipt) -> CrossShardReceiptProof {
+    let branch = |len| MerkleBranch::new(vec![B256::repeat_byte(7); len]).unwrap();
+    CrossShardReceiptProof {
+        receipt,
+        receipts_branch: branch(15),
+        payload_branch: branch(16),
+        shard_block_index: 0,
+        transition_branch: branch(8),
+        beacon_body_branch: branch(7),
+        ..CrossShardReceiptProof::default()
+    }
+}
+
+fn claim_error(err: PayloadError) -> (usize, ClaimInvalid) {
+    match err {
+        PayloadError::Execution(ExecutionError::ClaimInvalid { index, reason }) => (index, reason),
+        other => panic!("expected an invalid claim, got {other}"),
+    }
+}
+
+#[test]
+fn claims_credit_before_the_transactions_and_are_spent_once() {
+    let config = config();
+    let context = context(&config);
+    let keys = signers(2);
+    // keys[1] starts with nothing on this shard and spends what a claim credits.
+    let genesis = funded(&keys[..1]);
+    let receipts: Vec<_> = (0..3)
+        .map(|i| incoming(i, keys[1].address(), FUNDS / 4))
+        .collect();
+    let verifier = KnownReceipts(receipts.clone());
+    let claims: Vec<_> = receipts.iter().copied().map(claim).collect();
+    let spend = transfer(&keys[1], &config, 0, address_on(0, 3), 1_000, 20, false);
+    let mut proposer = genesis.clone();
+    let offered = [claims.clone(), vec![claims[1].clone()]].concat();
+    let built = build_payload_with_claims(
+        &mut proposer,
+        &offered,
+        &verifier,
+        std::slice::from_ref(&spend),
+        &context,
+        &config,
+    )
+    .unwrap();
+    assert_eq!(built.payload.receipt_claims.to_vec(), claims);
+    assert_eq!(
+        built.left_out_claims,
+        vec![(
+            claims[1].key(),
+            ClaimLeftOut::Invalid(ClaimInvalid::AlreadySpent {
+                key: claims[1].key()
+            })
+        )]
+    );
+    assert_eq!(built.payload.transactions.len(), 1);
+    assert_eq!(built.outcome.claimed, U256::from(3 * (FUNDS / 4)));
+    assert_eq!(proposer.spent_receipts().len(), 3);
+    assert!(
+        claims
+            .iter()
+            .all(|c| proposer.spent_receipts().contains(&c.key()))
+    );
+    let fee = built.outcome.burned;
+    assert_eq!(
+        proposer.accounts().get(&keys[1].address()).unwrap().balance,
+        U256::from(3 * (FUNDS / 4) - 1_000) - fee
+    );
+
+    // Validators agree; the spent set is part of the state root.
+    let bytes = built.payload.as_ssz_bytes();
+    assert!(bytes.len() as u64 <= config.max_shard_block_size);
+    let cache = cache();
+    let mut validator = genesis.clone();
+    execute_payload_with_claims(&mut validator, &bytes, &verifier, &cache, &context, &config)
+        .unwrap();
+    assert_eq!(validator, proposer);
+    assert_eq!(built.payload.post_state_root, validator.root());
+
+    let rejected = |state: &ExecutionState, claims: Vec<CrossShardReceiptProof>| {
+        let payload = ExecutionPayload {
+            receipt_claims: ReceiptClaimList::new(claims).unwrap(),
+            ..ExecutionPayload::default()
+        };
+        let mut next = state.clone();
+        let err = execute_payload_with_claims(
+            &mut next,
+            &payload.as_ssz_bytes(),
+            &verifier,
+            &cache,
+            &context,
+            &config,
+        )
+        .unwrap_err();
+        assert_eq!(&next, state, "a rejected payload changes nothing");
+        claim_error(err)
+    };
+    // A later block claiming a spent receipt, a block claiming one twice.
+    let spent = |key| ClaimInvalid::AlreadySpent { key };
+    assert_eq!(
+        rejected(&validator, vec![claims[2].clone()]),
+        (0, spent(claims[2].key()))
+    );
+    assert_eq!(
+        rejected(&genesis, vec![claims[0].clone(), claims[0].clone()]),
+        (1, spent(claims[0].key()))
+    );
+    // Another shard's receipt; a receipt whose proof fails.
+    let mut elsewhere = receipts[0];
+    elsewhere.dest_shard = 1;
+    let (index, reason) = rejected(&genesis, vec![claim(elsewhere)]);
+    assert_eq!(
+        (index, reason.clone()),
+        (
+            0,
+            ClaimInvalid::WrongDestShard {
+                dest_shard: 1,
+                shard: 0
+            }
+        )
+    );
+    assert!(reason.is_bad_data());
+    let unknown = incoming(9, keys[1].address(), 1);
+    let (_, reason) = rejected(&genesis, vec![claim(unknown)]);
+    assert!(matches!(
+        reason,
+        ClaimInvalid::Proof(ReceiptProofInvalid::BeaconBodyRootMismatch { .. })
+    ));
+    // Without a verifier, claims cannot be checked: the caller's fault, not the block's.
+    let mut state = genesis.clone();
+    let err = execute_payload(&mut state, &bytes, &cache, &context, &config).unwrap_err();
+    assert_eq!(
+        claim_error(err.clone()).1,
+        ClaimInvalid::Proof(ReceiptProofInvalid::NoVerifier)
+    );
+    assert!(!err.is_bad_data());
+}
+
+#[test]
+fn claims_count_against_the_byte_limit() {
+    let config = config();
+    let receipts: Vec<_> = (0..4).map(|i| incoming(i, address_on(0, 0), 10)).collect();
+    let claims: Vec<_> = receipts.iter().copied().map(claim).collect();
+    let per_claim = claim_payload_bytes(&claims[0]);
+    assert!(per_claim > 1_700, "{per_claim}");
+    let full = config.max_shard_block_size;
+    let small = ChainConfig {
+        max_shard_block_size: PAYLOAD_FIXED_BYTES + 2 * per_claim + per_claim / 2,
+        ..config
+    };
+    let verifier = KnownReceipts(receipts);
+    let mut proposer = ExecutionState::default();
+    let built = build_payload_with_claims(
+        &mut proposer,
+        &claims,
+        &verifier,
+        &[],
+        &context(&small),
+        &small,
+    )
+    .unwrap();
+    assert_eq!(built.payload.receipt_claims.len(), 2);
+    assert_eq!(built.left_out_claims.len(), 2);
+    assert!(
+        built
+            .left_out_claims
+            .iter()
+            .all(|(_, why)| *why == ClaimLeftOut::ByteLimit)
+    );
+    let bytes = built.payload.as_ssz_bytes();
+    assert!(bytes.len() as u64 <= small.max_shard_block_size);
+    let mut validator = ExecutionState::default();
+    execute_payload_with_claims(
+        &mut validator,
+        &bytes,
+        &verifier,
+        &cache(),
+        &context(&small),
+        &small,
+    )
+    .unwrap();
+    assert_eq!(validator, proposer);
+    // The list limit never binds before the byte limit, even for proofs with empty branches.
+    let empty = claim_payload_bytes(&CrossShardReceiptProof::default());
+    assert_eq!(empty, 272);
+    assert!(MaxReceiptClaimsPerPayload::to_u64() * empty > full);
+}
+
+/// A claim a proptest case may offer: which receipt (some never emitted, some for another
+/// shard), to which recipient.
+type ClaimStep = (u64, usize, bool);
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Blocks offered any mix of claims (repeated, for another shard, unproven) and transfers:
+    /// balances + burned + value sent out = genesis supply + value claimed, every receipt is
+    /// credited at most once, and validators reach the proposer's state.
+    #[test]
+    fn claims_keep_supply_and_are_credited_at_most_once(
+        blocks in prop::collection::vec(
+            (
+                prop::collection::vec((0u64..12, 0usize..6, any::<bool>()), 0..6),
+                prop::collection::vec(arb_step(), 0..6),
+            ),
+            1..5,
+        )
+    ) {
+        let config = config();
+        let context = context(&config);
+        let keys = signers(4);
+        // Receipts 0..8 are proven; 8..12 are not.
+        let proven: Vec<CrossShardReceipt> = (0..8)
+            .map(|i| incoming(i, address_on(0, i as usize % 3), 1_000 * (i + 1)))
+            .collect();
+        let verifier = KnownReceipts(proven.clone());
+        let mut proposer = funded(&keys);
+        let mut validator = proposer.clone();
+        let supply = proposer.accounts().total_balance();
+        let (mut burned, mut exported, mut claimed) = (U256::ZERO, U256::ZERO, U256::ZERO);
+        let mut credited: Vec<B256> = Vec::new();
+        let cache = cache();
+        for (claim_steps, steps) in blocks {
+            let claims: Vec<_> = claim_steps
+                .iter()
+                .map(|&(index, recipient, elsewhere): &ClaimStep| {
+                    let mut receipt = match proven.get(index as usize) {
+                        Some(receipt) => *receipt,
+                        None => incoming(index, address_on(0, recipient), 5),
+                    };
+                    if elsewhere && recipient == 0 {
+                        receipt.dest_shard = 1;
+                    }
+                    claim(receipt)
+                })
+                .collect();
+            let mut next_nonce: Vec<u64> = keys
+                .iter()
+                .map(|key| proposer.accounts().get_or_default(&key.address()).nonce)
+                .collect();
+            let candidates: Vec<_> = steps
+                .into_iter()
+                .map(|(signer, offset, recipient, value, fee, legacy)| {
+                    let nonce = next_nonce[signer].saturating_add_signed(i64::from(offset));
+                    next_nonce[signer] += 1;
+                    let to = if recipient < 4 {
+                        keys[recipient].address()
+                    } else {
+                        address_on(recipient as u64 % SHARDS, recipient)
+                    };
+                    transfer(&keys[signer], &config, nonce, to, value, fee, legacy)
+                })
+                .collect();
+            let built = build_payload_with_claims(
+                &mut proposer, &claims, &verifier, &candidates, &context, &config,
+            ).unwrap();
+            for claim in built.payload.receipt_claims.iter() {
+                prop_assert!(!credited.contains(&claim.key()), "credited twice");
+                prop_assert!(proven.contains(&claim.receipt));
+                prop_assert_eq!(claim.receipt.dest_shard, 0);
+                credited.push(claim.key());
+            }
+            burned += built.outcome.burned;
+            claimed += built.outcome.claimed;
+            for receipt in built.payload.cross_shard_receipts.iter() {
+                exported += receipt.value;
+            }
+            prop_assert_eq!(
+                proposer.accounts().total_balance() + burned + exported,
+                supply + claimed
+            );
+            prop_assert_eq!(proposer.spent_receipts().len(), credited.len() as u64);
+            let bytes = built.payload.as_ssz_bytes();
+            execute_payload_with_claims(&mut validator, &bytes, &verifier, &cache, &context, &config)
+                .unwrap();
             prop_assert_eq!(&validator, &proposer);
         }
     }
