@@ -6,9 +6,24 @@
 //! - [`api`]: the Beacon API's identifiers, statuses and errors.
 //! - [`rpc`]: the Ethereum JSON-RPC of a shard.
 //! - [`metrics`]: the Prometheus metrics of a node.
+//! - [`chain`]: the beacon chain service (block import, fork choice, pools, persistence).
+//! - [`shards`]: the shard chains (execution, shard fork choice, mempool, receipts).
+//! - [`validator`]: the validator client's duties, behind slashing protection.
+//! - [`service`]: the chains together (finality, cross-shard receipt release).
+//! - [`runtime`]: the running [`Node`] and its [`NodeHandle`].
 
 pub mod api;
+pub mod chain;
 pub mod clock;
 pub mod config;
 pub mod metrics;
 pub mod rpc;
+pub mod runtime;
+pub mod service;
+pub mod shards;
+pub mod validator;
+
+pub use runtime::{
+    Node, NodeError, NodeHandle, NodeInputs, Phase, Progress, ShardBlockId, ShardBlockSummary,
+    TransactionLocation,
+};

@@ -12,9 +12,11 @@
 
 mod dispatch;
 mod error;
+mod shard_api;
 
 pub use dispatch::{MAX_BATCH, handle};
 pub use error::RpcError;
+pub use shard_api::ShardEthApi;
 
 use alloy_primitives::{Address, B256, Bytes, U256};
 use alloy_rpc_types_eth::{Block, BlockNumberOrTag, TransactionReceipt};

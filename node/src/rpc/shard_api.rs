@@ -1,0 +1,157 @@
+//! [`EthApi`] over a running node's shard chain: what the shard's JSON-RPC serves.
+
+use alloy_consensus::{Receipt, ReceiptEnvelope, ReceiptWithBloom};
+use alloy_primitives::{Address, B256, Bloom, Bytes, U256};
+use alloy_rpc_types_eth::{Block, BlockNumberOrTag, TransactionReceipt};
+use primitives::EthSpec;
+use primitives::types::Shard;
+use shard::WEI_PER_GWEI;
+use storage::Store;
+
+use super::{EthApi, RpcError};
+use crate::runtime::{NodeHandle, ShardBlockId};
+use crate::shards::ShardError;
+
+/// The Ethereum JSON-RPC view of one shard of a node: chain id `BASE_CHAIN_ID + shard`, block
+/// numbers the heights of the canonical shard chain, `latest` and `pending` its head,
+/// `finalized` and `safe` the block crosslinked in the finalized beacon state.
+pub struct ShardEthApi<E: EthSpec, S: Store> {
+    node: NodeHandle<E, S>,
+    shard: Shard,
+}
+
+impl<E: EthSpec, S: Store> ShardEthApi<E, S> {
+    /// The API of `shard` on `node`.
+    pub fn new(node: NodeHandle<E, S>, shard: Shard) -> Self {
+        Self { node, shard }
+    }
+
+    /// The shard.
+    pub fn shard(&self) -> Shard {
+        self.shard
+    }
+}
+
+fn block_id(tag: BlockNumberOrTag) -> ShardBlockId {
+    match tag {
+        BlockNumberOrTag::Latest | BlockNumberOrTag::Pending => ShardBlockId::Head,
+        BlockNumberOrTag::Finalized | BlockNumberOrTag::Safe => ShardBlockId::Finalized,
+        BlockNumberOrTag::Earliest => ShardBlockId::Number(0),
+        BlockNumberOrTag::Number(number) => ShardBlockId::Number(number),
+    }
+}
+
+fn internal(error: ShardError) -> RpcError {
+    RpcError::Internal(error.to_string())
+}
+
+fn no_block(tag: BlockNumberOrTag) -> RpcError {
+    RpcError::ResourceNotFound(format!("no block {tag}"))
+}
+
+impl<E: EthSpec, S: Store> EthApi for ShardEthApi<E, S> {
+    fn chain_id(&self) -> u64 {
+        self.node.config().base_chain_id.saturating_add(self.shard)
+    }
+
+    fn client_version(&self) -> String {
+        format!("shardnet/v{}", env!("CARGO_PKG_VERSION"))
+    }
+
+    fn block_number(&self) -> Result<u64, RpcError> {
+        self.node
+            .shard_block(self.shard, ShardBlockId::Head)
+            .map_err(internal)?
+            .map(|block| block.number)
+            .ok_or_else(|| no_block(BlockNumberOrTag::Latest))
+    }
+
+    fn gas_price(&self) -> Result<U256, RpcError> {
+        let head = self
+            .node
+            .shard_block(self.shard, ShardBlockId::Head)
+            .map_err(internal)?
+            .ok_or_else(|| no_block(BlockNumberOrTag::Latest))?;
+        Ok(U256::from(
+            u128::from(head.gasprice).saturating_mul(WEI_PER_GWEI),
+        ))
+    }
+
+    fn balance(&self, address: Address, block: BlockNumberOrTag) -> Result<U256, RpcError> {
+        self.node
+            .account(self.shard, address, block_id(block))
+            .map_err(internal)?
+            .map(|account| account.balance)
+            .ok_or_else(|| no_block(block))
+    }
+
+    fn transaction_count(
+        &self,
+        address: Address,
+        block: BlockNumberOrTag,
+    ) -> Result<u64, RpcError> {
+        self.node
+            .account(self.shard, address, block_id(block))
+            .map_err(internal)?
+            .map(|account| account.nonce)
+            .ok_or_else(|| no_block(block))
+    }
+
+    fn send_raw_transaction(&self, raw: Bytes) -> Result<B256, RpcError> {
+        self.node
+            .submit_transaction(self.shard, &raw)
+            .map_err(|error| match error {
+                ShardError::Mempool(reason) => RpcError::TransactionRejected(reason.to_string()),
+                other => internal(other),
+            })
+    }
+
+    fn transaction_receipt(&self, hash: B256) -> Result<Option<TransactionReceipt>, RpcError> {
+        let Some(location) = self.node.transaction(self.shard, &hash).map_err(internal)? else {
+            return Ok(None);
+        };
+        let tx = &location.transaction;
+        let receipt = Receipt {
+            status: tx.success.into(),
+            cumulative_gas_used: tx.cumulative_gas_used,
+            logs: vec![],
+        };
+        Ok(Some(TransactionReceipt {
+            inner: ReceiptEnvelope::Legacy(ReceiptWithBloom::new(receipt, Bloom::ZERO)),
+            transaction_hash: hash,
+            transaction_index: Some(location.index as u64),
+            block_hash: Some(location.block.root),
+            block_number: Some(location.block.number),
+            gas_used: tx.gas_used,
+            effective_gas_price: tx.effective_gas_price,
+            blob_gas_used: None,
+            blob_gas_price: None,
+            from: tx.from,
+            to: Some(tx.to),
+            contract_address: None,
+        }))
+    }
+
+    fn block_by_number(
+        &self,
+        number: BlockNumberOrTag,
+        _full_transactions: bool,
+    ) -> Result<Option<Block>, RpcError> {
+        let Some(summary) = self
+            .node
+            .shard_block(self.shard, block_id(number))
+            .map_err(internal)?
+        else {
+            return Ok(None);
+        };
+        let mut block: Block = Block::default();
+        block.header.hash = summary.root;
+        block.header.inner.number = summary.number;
+        block.header.inner.state_root = summary.state_root;
+        block.header.inner.base_fee_per_gas = Some(
+            u64::try_from(u128::from(summary.gasprice).saturating_mul(WEI_PER_GWEI))
+                .unwrap_or(u64::MAX),
+        );
+        Ok(Some(block))
+    }
+}

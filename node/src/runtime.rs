@@ -1,0 +1,556 @@
+//! The running node: a tokio driver that performs each slot's work at its time (the clock
+//! tick and proposals at the slot start, attestations at 1/3, aggregation at 2/3), and the
+//! [`NodeHandle`] through which APIs read the chains and submit transactions.
+//!
+//! The chains live behind one lock; the driver takes it for each duty on a blocking task,
+//! readers take it briefly. Time comes only from the [`Clock`] given at start, so a test
+//! drives the node with a [`ManualClock`](crate::clock::ManualClock) and waits for each duty
+//! through [`NodeHandle::wait_for`].
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use alloy_primitives::{Address, B256};
+use parking_lot::RwLock;
+use primitives::bls::SecretKey;
+use primitives::types::{BeaconState, Bytes32, Checkpoint, Root, Shard, SignedBeaconBlock, Slot};
+use primitives::{ChainConfig, EthSpec};
+use shard::{Account, ExecutionState};
+use storage::Store;
+use storage::slashing_protection::SlashingDatabase;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tracing::{debug, warn};
+
+use crate::chain::{BeaconChain, ChainError, Head};
+use crate::clock::{Clock, SlotClock};
+use crate::service::{NodeChains, ServiceError};
+use crate::shards::{IncludedTransaction, ShardError, ShardSupply};
+use crate::validator::ValidatorClient;
+
+/// The longest the driver sleeps before looking at the clock again (a manual clock moves
+/// without waking it).
+const CLOCK_POLL: Duration = Duration::from_millis(5);
+
+/// What a node starts from.
+pub struct NodeInputs<E: EthSpec, S: Store> {
+    /// The chain configuration.
+    pub config: ChainConfig,
+    /// The genesis beacon state.
+    pub genesis_state: BeaconState<E>,
+    /// The genesis execution state of each shard the node tracks.
+    pub shard_genesis: BTreeMap<Shard, ExecutionState>,
+    /// The keys of the validators the node runs (none for a node without validators).
+    pub keys: Vec<SecretKey>,
+    /// The store (the chains, and usually the slashing protection's file too).
+    pub store: S,
+    /// The slashing protection database.
+    pub slashing_protection: SlashingDatabase,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+    /// The most transactions per shard mempool.
+    pub mempool_capacity: usize,
+    /// The graffiti of proposed blocks.
+    pub graffiti: Bytes32,
+}
+
+/// Why a node could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum NodeError {
+    /// The chains could not be opened.
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+    /// Slashing protection could not register the validators.
+    #[error("slashing protection: {0}")]
+    SlashingProtection(#[from] storage::StoreError),
+}
+
+/// The work of a slot, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Phase {
+    /// The slot start: fork choice's tick, then the beacon and shard block proposals.
+    Propose,
+    /// A third into the slot: attestations.
+    Attest,
+    /// Two thirds into the slot: aggregation.
+    Aggregate,
+}
+
+impl Phase {
+    /// How many thirds of the slot pass before the phase.
+    fn thirds(self) -> u32 {
+        match self {
+            Self::Propose => 0,
+            Self::Attest => 1,
+            Self::Aggregate => 2,
+        }
+    }
+}
+
+/// The last slot phase the driver completed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Progress {
+    /// The slot.
+    pub slot: Slot,
+    /// The phase.
+    pub phase: Phase,
+}
+
+impl Progress {
+    fn next(self) -> Self {
+        match self.phase {
+            Phase::Propose => Self {
+                phase: Phase::Attest,
+                ..self
+            },
+            Phase::Attest => Self {
+                phase: Phase::Aggregate,
+                ..self
+            },
+            Phase::Aggregate => Self {
+                slot: self.slot.saturating_add(1),
+                phase: Phase::Propose,
+            },
+        }
+    }
+}
+
+/// A clock shared behind a trait object.
+#[derive(Clone)]
+struct SharedClock(Arc<dyn Clock>);
+
+impl Clock for SharedClock {
+    fn now(&self) -> Duration {
+        self.0.now()
+    }
+}
+
+struct Shared<E: EthSpec, S: Store> {
+    chains: RwLock<NodeChains<E, S>>,
+    validator: ValidatorClient,
+    slot_clock: SlotClock<SharedClock>,
+    progress: watch::Sender<Option<Progress>>,
+    config: ChainConfig,
+}
+
+/// A running node: its driver task and its handle. Dropping it leaves the driver running;
+/// [`Node::abort`] stops it at once, with no shutdown path (as a killed process would stop).
+pub struct Node<E: EthSpec, S: Store> {
+    handle: NodeHandle<E, S>,
+    driver: JoinHandle<()>,
+}
+
+impl<E: EthSpec, S: Store + 'static> Node<E, S> {
+    /// Opens the chains (from genesis or resumed from the store) and spawns the driver on the
+    /// current tokio runtime.
+    pub fn start(inputs: NodeInputs<E, S>) -> Result<Self, NodeError> {
+        let clock = SharedClock(inputs.clock);
+        let now_ms = millis(clock.now());
+        let slot_clock = SlotClock::new(
+            clock,
+            inputs.genesis_state.genesis_time,
+            inputs.config.seconds_per_slot,
+            inputs.config.slots_per_epoch,
+        );
+        let chains = NodeChains::open(
+            &inputs.config,
+            inputs.store,
+            &inputs.genesis_state,
+            &inputs.shard_genesis,
+            inputs.mempool_capacity,
+            now_ms,
+        )?;
+        let validator = ValidatorClient::new(
+            inputs.keys,
+            &inputs.genesis_state,
+            inputs.slashing_protection,
+            inputs.graffiti,
+        )?;
+        let (progress, _) = watch::channel(None);
+        let shared = Arc::new(Shared {
+            chains: RwLock::new(chains),
+            validator,
+            slot_clock,
+            progress,
+            config: inputs.config,
+        });
+        let driver = tokio::spawn(drive(Arc::clone(&shared)));
+        Ok(Self {
+            handle: NodeHandle { shared },
+            driver,
+        })
+    }
+
+    /// The handle APIs use.
+    pub fn handle(&self) -> NodeHandle<E, S> {
+        self.handle.clone()
+    }
+
+    /// Stops the driver where it is, without any shutdown work.
+    pub fn abort(self) {
+        self.driver.abort();
+    }
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// The driver: each phase of each slot at its time, from the current slot on (slot 1 at the
+/// earliest: genesis has no duties). A node that falls more than a slot behind skips to the
+/// current slot.
+async fn drive<E: EthSpec, S: Store + 'static>(shared: Arc<Shared<E, S>>) {
+    let slots = &shared.slot_clock;
+    let mut next = Progress {
+        slot: slots.now_or_genesis().max(1),
+        phase: Phase::Propose,
+    };
+    loop {
+        let third = slots.slot_duration() / 3;
+        let at = slots.start_of(next.slot) + third * next.phase.thirds();
+        loop {
+            let now = slots.clock().now();
+            if now >= at {
+                break;
+            }
+            tokio::time::sleep((at - now).min(CLOCK_POLL)).await;
+        }
+        if let Some(current) = slots.now()
+            && current > next.slot.saturating_add(1)
+        {
+            warn!(
+                from = next.slot,
+                to = current,
+                "behind the clock, skipping slots"
+            );
+            next = Progress {
+                slot: current,
+                phase: Phase::Propose,
+            };
+            continue;
+        }
+        let work = Arc::clone(&shared);
+        let done = tokio::task::spawn_blocking(move || run_phase(&work, next)).await;
+        if let Err(error) = done {
+            warn!(%error, "slot work panicked");
+        }
+        shared.progress.send_replace(Some(next));
+        next = next.next();
+    }
+}
+
+/// One phase's work, holding the chains' lock.
+fn run_phase<E: EthSpec, S: Store>(shared: &Shared<E, S>, at: Progress) {
+    let mut chains = shared.chains.write();
+    let now_ms = millis(shared.slot_clock.clock().now());
+    if let Err(error) = chains.on_tick(now_ms) {
+        warn!(%error, "fork choice tick failed");
+    }
+    let validator = &shared.validator;
+    let result = match at.phase {
+        Phase::Propose => validator
+            .propose_beacon_block(&mut chains, at.slot)
+            .and_then(|()| validator.propose_shard_blocks(&mut chains, at.slot)),
+        Phase::Attest => validator.attest(&mut chains, at.slot),
+        Phase::Aggregate => validator.aggregate(&mut chains, at.slot),
+    };
+    if let Err(error) = result {
+        warn!(slot = at.slot, phase = ?at.phase, %error, "duty failed");
+    }
+    debug!(slot = at.slot, phase = ?at.phase, head = chains.beacon.head().slot, "slot phase done");
+}
+
+/// Which shard block a query reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShardBlockId {
+    /// The canonical head.
+    Head,
+    /// The latest block crosslinked in the finalized beacon state.
+    Finalized,
+    /// The canonical block at this height.
+    Number(u64),
+}
+
+/// A shard block as queries report it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShardBlockSummary {
+    /// The shard.
+    pub shard: Shard,
+    /// The block root (the shard's genesis root for height 0).
+    pub root: Root,
+    /// The slot.
+    pub slot: Slot,
+    /// The height.
+    pub number: u64,
+    /// The execution state root after it.
+    pub state_root: B256,
+    /// The shard gas price after it, in Gwei.
+    pub gasprice: u64,
+    /// The number of transactions.
+    pub transactions: usize,
+}
+
+/// Where a transaction was included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransactionLocation {
+    /// The transaction as its receipt reports it.
+    pub transaction: IncludedTransaction,
+    /// Its position in the block.
+    pub index: usize,
+    /// The block.
+    pub block: ShardBlockSummary,
+    /// Whether the block is final (crosslinked in the finalized beacon state, or before).
+    pub finalized: bool,
+}
+
+/// A cheap, cloneable handle on a running node: what the HTTP API, the JSON-RPC and tests
+/// read and submit through.
+pub struct NodeHandle<E: EthSpec, S: Store> {
+    shared: Arc<Shared<E, S>>,
+}
+
+impl<E: EthSpec, S: Store> Clone for NodeHandle<E, S> {
+    fn clone(&self) -> Self {
+        Self {
+            shared: Arc::clone(&self.shared),
+        }
+    }
+}
+
+impl<E: EthSpec, S: Store> NodeHandle<E, S> {
+    /// The chain configuration.
+    pub fn config(&self) -> &ChainConfig {
+        &self.shared.config
+    }
+
+    /// The slot clock.
+    pub fn current_slot(&self) -> Option<Slot> {
+        self.shared.slot_clock.now()
+    }
+
+    /// The last slot phase the driver completed, `None` before the first.
+    pub fn progress(&self) -> Option<Progress> {
+        *self.shared.progress.borrow()
+    }
+
+    /// A receiver notified after each slot phase.
+    pub fn subscribe(&self) -> watch::Receiver<Option<Progress>> {
+        self.shared.progress.subscribe()
+    }
+
+    /// Waits until the driver has completed `phase` of `slot`.
+    pub async fn wait_for(&self, slot: Slot, phase: Phase) {
+        let target = Progress { slot, phase };
+        let mut receiver = self.subscribe();
+        // The sender lives as long as `self`, so the wait ends only when the phase is done.
+        let _ = receiver
+            .wait_for(|progress| progress.is_some_and(|p| p >= target))
+            .await;
+    }
+
+    /// Runs `read` on the beacon chain.
+    pub fn with_beacon<T>(&self, read: impl FnOnce(&BeaconChain<E, S>) -> T) -> T {
+        read(&self.shared.chains.read().beacon)
+    }
+
+    /// The head.
+    pub fn head(&self) -> Head {
+        self.with_beacon(BeaconChain::head)
+    }
+
+    /// The head block's post-state.
+    pub fn head_state(&self) -> Result<Arc<BeaconState<E>>, ChainError> {
+        self.with_beacon(BeaconChain::head_state)
+    }
+
+    /// The finalized checkpoint.
+    pub fn finalized_checkpoint(&self) -> Checkpoint {
+        self.with_beacon(|chain| chain.finalized_checkpoint().clone())
+    }
+
+    /// The justified checkpoint fork choice uses.
+    pub fn justified_checkpoint(&self) -> Checkpoint {
+        self.with_beacon(|chain| chain.justified_checkpoint().clone())
+    }
+
+    /// The genesis block root.
+    pub fn genesis_block_root(&self) -> Root {
+        self.with_beacon(BeaconChain::genesis_block_root)
+    }
+
+    /// The beacon block with root `root`.
+    pub fn block_by_root(
+        &self,
+        root: &Root,
+    ) -> Result<Option<Arc<SignedBeaconBlock<E>>>, ChainError> {
+        self.with_beacon(|chain| chain.block_by_root(root))
+    }
+
+    /// The canonical beacon block root at `slot` (or the latest before it).
+    pub fn block_root_at_slot(&self, slot: Slot) -> Result<Option<Root>, ChainError> {
+        self.with_beacon(|chain| chain.block_root_at_slot(slot))
+    }
+
+    /// The post-state of block `block_root`.
+    pub fn state_by_block_root(
+        &self,
+        block_root: &Root,
+    ) -> Result<Option<Arc<BeaconState<E>>>, ChainError> {
+        self.with_beacon(|chain| chain.state_by_block_root(block_root))
+    }
+
+    /// The state with root `state_root`.
+    pub fn state_by_state_root(
+        &self,
+        state_root: &Root,
+    ) -> Result<Option<Arc<BeaconState<E>>>, ChainError> {
+        self.with_beacon(|chain| chain.state_by_state_root(state_root))
+    }
+
+    /// The canonical state at `slot`.
+    pub fn state_at_slot(&self, slot: Slot) -> Result<Option<Arc<BeaconState<E>>>, ChainError> {
+        self.with_beacon(|chain| chain.state_at_slot(slot))
+    }
+
+    /// Imports a beacon block from outside (the network, the API).
+    pub fn submit_beacon_block(&self, block: SignedBeaconBlock<E>) -> Result<Root, ChainError> {
+        self.shared.chains.write().process_beacon_block(block)
+    }
+
+    /// The tracked shards.
+    pub fn shards(&self) -> Vec<Shard> {
+        self.shared.chains.read().shards.keys().copied().collect()
+    }
+
+    fn with_shard<T>(
+        &self,
+        shard: Shard,
+        read: impl FnOnce(&crate::shards::ShardChain<E>) -> Result<T, ShardError>,
+    ) -> Result<T, ShardError> {
+        let chains = self.shared.chains.read();
+        let chain = chains
+            .shards
+            .get(&shard)
+            .ok_or(ShardError::UnknownShard(shard))?;
+        read(chain)
+    }
+
+    /// A shard block of `shard`.
+    pub fn shard_block(
+        &self,
+        shard: Shard,
+        id: ShardBlockId,
+    ) -> Result<Option<ShardBlockSummary>, ShardError> {
+        self.with_shard(shard, |chain| {
+            let info = match id {
+                ShardBlockId::Head => Some(chain.head()),
+                ShardBlockId::Finalized => Some(chain.finalized()),
+                ShardBlockId::Number(number) => chain.block_by_number(number),
+            };
+            Ok(info.map(|info| ShardBlockSummary {
+                shard,
+                root: info.root,
+                slot: info.slot,
+                number: info.number,
+                state_root: info.execution_state.root(),
+                gasprice: info.gasprice,
+                transactions: info.transactions.len(),
+            }))
+        })
+    }
+
+    /// The account of `address` on `shard` after block `id` (`None` without such a block).
+    pub fn account(
+        &self,
+        shard: Shard,
+        address: Address,
+        id: ShardBlockId,
+    ) -> Result<Option<Account>, ShardError> {
+        self.with_shard(shard, |chain| {
+            let info = match id {
+                ShardBlockId::Head => Some(chain.head()),
+                ShardBlockId::Finalized => Some(chain.finalized()),
+                ShardBlockId::Number(number) => chain.block_by_number(number),
+            };
+            Ok(info.map(|info| info.execution_state.accounts().get_or_default(&address)))
+        })
+    }
+
+    /// The value totals of `shard` at its canonical head.
+    pub fn shard_supply(&self, shard: Shard) -> Result<ShardSupply, ShardError> {
+        self.with_shard(shard, |chain| Ok(chain.head().supply))
+    }
+
+    /// The sum of the balances of `shard` at its canonical head.
+    pub fn shard_total_balance(&self, shard: Shard) -> Result<alloy_primitives::U256, ShardError> {
+        self.with_shard(shard, |chain| {
+            Ok(chain.head().execution_state.accounts().total_balance())
+        })
+    }
+
+    /// Cross-shard receipts released to `shard` and not yet claimed.
+    pub fn pending_claims(&self, shard: Shard) -> Result<usize, ShardError> {
+        self.with_shard(shard, |chain| Ok(chain.pending_claims().len()))
+    }
+
+    /// Transactions waiting in `shard`'s mempool.
+    pub fn mempool_len(&self, shard: Shard) -> Result<usize, ShardError> {
+        self.with_shard(shard, |chain| Ok(chain.mempool().len()))
+    }
+
+    /// Admits a raw signed transaction (EIP-2718 bytes) to `shard`'s mempool.
+    pub fn submit_transaction(&self, shard: Shard, raw: &[u8]) -> Result<B256, ShardError> {
+        let mut chains = self.shared.chains.write();
+        let chain = chains
+            .shards
+            .get_mut(&shard)
+            .ok_or(ShardError::UnknownShard(shard))?;
+        chain.submit_transaction(raw)
+    }
+
+    /// Where transaction `hash` was included on `shard`'s canonical chain, if it was.
+    pub fn transaction(
+        &self,
+        shard: Shard,
+        hash: &B256,
+    ) -> Result<Option<TransactionLocation>, ShardError> {
+        self.with_shard(shard, |chain| {
+            let Some((info, transaction)) = chain.transaction(hash) else {
+                return Ok(None);
+            };
+            if !chain.is_canonical(&info.root) {
+                return Ok(None);
+            }
+            let index = info
+                .transactions
+                .iter()
+                .position(|t| t.hash == *hash)
+                .unwrap_or_default();
+            Ok(Some(TransactionLocation {
+                transaction: transaction.clone(),
+                index,
+                block: ShardBlockSummary {
+                    shard,
+                    root: info.root,
+                    slot: info.slot,
+                    number: info.number,
+                    state_root: info.execution_state.root(),
+                    gasprice: info.gasprice,
+                    transactions: info.transactions.len(),
+                },
+                finalized: chain.is_finalized(&info.root),
+            }))
+        })
+    }
+
+    /// The slashing protection database of the node's validators.
+    pub fn slashing_protection(&self) -> &SlashingDatabase {
+        self.shared.validator.slashing_protection()
+    }
+
+    /// The number of validators the node runs.
+    pub fn validator_count(&self) -> usize {
+        self.shared.validator.len()
+    }
+}

@@ -1,0 +1,173 @@
+//! The node's chains together: the beacon chain and the tracked shard chains, with what
+//! crosses between them (shard heads follow the beacon head; finality marks shard blocks
+//! final and releases cross-shard receipts to their destination shards).
+
+use std::collections::BTreeMap;
+
+use crosslink::build_receipt_proof;
+use primitives::types::{BeaconState, Root, Shard, SignedBeaconBlock, SignedShardBlock};
+use primitives::{ChainConfig, EthSpec};
+use shard::ExecutionState;
+use shard::payload::{CrossShardReceiptProof, ExecutionPayload};
+use ssz::Decode;
+use storage::Store;
+use tracing::{debug, info, warn};
+
+use crate::chain::{BeaconChain, ChainError, FinalityUpdate};
+use crate::shards::{ShardChain, ShardError};
+
+/// Why the node's chains could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The beacon chain failed.
+    #[error("beacon chain: {0}")]
+    Chain(#[from] ChainError),
+    /// A shard chain failed.
+    #[error("shard chain: {0}")]
+    Shard(#[from] ShardError),
+    /// A shard's genesis execution state is missing.
+    #[error("no genesis execution state for shard {0}")]
+    MissingShardGenesis(Shard),
+}
+
+/// The beacon chain and the shard chains of one node.
+pub struct NodeChains<E: EthSpec, S: Store> {
+    /// The beacon chain.
+    pub beacon: BeaconChain<E, S>,
+    /// The tracked shard chains, by shard.
+    pub shards: BTreeMap<Shard, ShardChain<E>>,
+}
+
+impl<E: EthSpec, S: Store> NodeChains<E, S> {
+    /// Opens the beacon chain on `store` (from genesis or resumed) and the shard chains of
+    /// `tracked` shards, replaying their stored blocks.
+    pub fn open(
+        config: &ChainConfig,
+        store: S,
+        genesis_state: &BeaconState<E>,
+        shard_genesis: &BTreeMap<Shard, ExecutionState>,
+        mempool_capacity: usize,
+        time_ms: u64,
+    ) -> Result<Self, ServiceError> {
+        let beacon = BeaconChain::open(config.clone(), store, genesis_state, time_ms)?;
+        let anchor_state = beacon.state_of_block(&beacon.finalized_checkpoint().root)?;
+        let mut shards = BTreeMap::new();
+        for (shard, genesis) in shard_genesis {
+            let mut chain = ShardChain::new(
+                *shard,
+                config.clone(),
+                genesis_state,
+                &anchor_state,
+                genesis.clone(),
+                mempool_capacity,
+            )?;
+            let stored = beacon
+                .store()
+                .shard_block_roots_by_slot(*shard, 0, u64::MAX)
+                .map_err(ChainError::from)?;
+            for (_, root) in stored {
+                let Some(block) = beacon
+                    .store()
+                    .shard_block::<E>(&root)
+                    .map_err(ChainError::from)?
+                else {
+                    continue;
+                };
+                if let Err(error) = chain.replay_stored_block(block, &beacon) {
+                    warn!(shard, %root, %error, "stored shard block not replayed");
+                }
+            }
+            chain.on_finalized(&anchor_state)?;
+            chain.update_head(&beacon)?;
+            shards.insert(*shard, chain);
+        }
+        Ok(Self { beacon, shards })
+    }
+
+    /// Follows a beacon head change: recomputes the shard heads, and on finality marks shard
+    /// blocks final and releases receipts.
+    pub fn after_beacon_change(&mut self, update: Option<FinalityUpdate<E>>) {
+        if let Some(update) = update {
+            self.on_finalized(&update);
+        }
+        for chain in self.shards.values_mut() {
+            if let Err(error) = chain.update_head(&self.beacon) {
+                debug!(shard = chain.shard(), %error, "shard head not updated");
+            }
+        }
+    }
+
+    /// Moves the clock to `time_ms` and follows the head.
+    pub fn on_tick(&mut self, time_ms: u64) -> Result<(), ChainError> {
+        let update = self.beacon.on_tick(time_ms)?;
+        self.after_beacon_change(update);
+        Ok(())
+    }
+
+    /// Imports a beacon block and follows the head.
+    pub fn process_beacon_block(
+        &mut self,
+        block: SignedBeaconBlock<E>,
+    ) -> Result<Root, ChainError> {
+        let (root, update) = self.beacon.process_block(block)?;
+        self.after_beacon_change(update);
+        Ok(root)
+    }
+
+    /// Imports a shard block and updates its shard's head.
+    pub fn process_shard_block(&mut self, block: SignedShardBlock<E>) -> Result<Root, ShardError> {
+        let shard = block.message.shard;
+        let chain = self
+            .shards
+            .get_mut(&shard)
+            .ok_or(ShardError::UnknownShard(shard))?;
+        let root = chain.process_block(block, &self.beacon)?;
+        chain.update_head(&self.beacon)?;
+        Ok(root)
+    }
+
+    /// Finality advanced: each shard marks its finalized block, and the receipts of the
+    /// source-shard blocks crosslinked by the newly finalized beacon blocks go, with their
+    /// proofs, to their destination shards' proposers.
+    fn on_finalized(&mut self, update: &FinalityUpdate<E>) {
+        for chain in self.shards.values_mut() {
+            if let Err(error) = chain.on_finalized(&update.finalized_state) {
+                warn!(shard = chain.shard(), %error, "shard finality not updated");
+            }
+        }
+        let mut released: BTreeMap<Shard, Vec<CrossShardReceiptProof>> = BTreeMap::new();
+        for block in &update.newly_finalized {
+            for (source, transition) in block.message.body.shard_transitions.iter().enumerate() {
+                let Some(source_chain) = self.shards.get(&(source as u64)) else {
+                    continue;
+                };
+                for body_root in transition.shard_data_roots.iter() {
+                    let Some((_, body)) = source_chain.body_by_root(body_root) else {
+                        continue;
+                    };
+                    let Ok(payload) = ExecutionPayload::from_ssz_bytes(body) else {
+                        continue;
+                    };
+                    for (index, receipt) in payload.cross_shard_receipts.iter().enumerate() {
+                        match build_receipt_proof(&block.message, body, index as u64) {
+                            Ok(proof) => {
+                                released.entry(receipt.dest_shard).or_default().push(proof);
+                            }
+                            Err(error) => warn!(%error, "receipt proof not built"),
+                        }
+                    }
+                }
+            }
+        }
+        for (dest, proofs) in released {
+            if let Some(chain) = self.shards.get_mut(&dest) {
+                info!(
+                    shard = dest,
+                    receipts = proofs.len(),
+                    "cross-shard receipts released"
+                );
+                chain.add_claims(proofs);
+            }
+        }
+    }
+}

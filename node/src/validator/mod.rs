@@ -1,0 +1,358 @@
+//! The validator client inside the node: keys held in memory, the duties of each slot, and
+//! slashing protection before every signature.
+//!
+//! A slot's duties, in the order the runtime calls them:
+//! - at the slot start, [`ValidatorClient::propose_beacon_block`] (the block with the pool's
+//!   best aggregates and the shard transitions they crosslink) then
+//!   [`ValidatorClient::propose_shard_blocks`] (a block on each tracked shard whose slot is an
+//!   offset slot, with transactions from the mempool and the claims of released receipts);
+//! - at 1/3 of the slot, [`ValidatorClient::attest`];
+//! - at 2/3 of the slot, [`ValidatorClient::aggregate`].
+//!
+//! Every block and attestation is first checked and recorded by the [`SlashingDatabase`]; a
+//! refused one is logged and not signed. The node holds every key of its committees, so the
+//! aggregate it publishes is the naive pool's aggregate of the whole committee (the aggregator
+//! selection proof matters only when many nodes share a committee).
+
+use std::collections::HashMap;
+
+use beacon::accessors::{
+    compute_offset_slots, compute_shard_from_committee_index, get_beacon_committee,
+    get_beacon_proposer_index, get_committee_count_per_slot, get_current_epoch,
+    get_latest_slot_for_shard,
+};
+use beacon::duties::{
+    attestation_signing_root, block_signing_root, get_attestation_data,
+    get_unaggregated_attestation, shard_block_signing_root, sign_epoch,
+};
+use beacon::production::{
+    BlockInputs, get_beacon_parent_root, get_shard_block_proposer, produce_block,
+    produce_shard_block,
+};
+use crosslink::BeaconReceiptVerifier;
+use primitives::EthSpec;
+use primitives::bls::SecretKey;
+use primitives::types::{
+    BeaconState, Bytes32, PublicKeyBytes, Shard, SignedBeaconBlock, SignedShardBlock, Slot,
+    ValidatorIndex,
+};
+use shard::build_payload_with_claims;
+use shard::payload::PayloadLimits;
+use ssz::Encode;
+use storage::Store;
+use storage::slashing_protection::SlashingDatabase;
+use tracing::{debug, warn};
+use tree_hash::TreeHash;
+
+use crate::service::NodeChains;
+
+/// Why a duty was not done.
+#[derive(Debug, thiserror::Error)]
+pub enum DutyFailed {
+    /// The chain could not provide the state or accept the result.
+    #[error("{0}")]
+    Chain(String),
+}
+
+fn fail(error: impl std::fmt::Display) -> DutyFailed {
+    DutyFailed::Chain(error.to_string())
+}
+
+/// The validators of this node: keys by validator index, and their slashing protection.
+pub struct ValidatorClient {
+    keys: HashMap<ValidatorIndex, (SecretKey, PublicKeyBytes)>,
+    slashing_protection: SlashingDatabase,
+    graffiti: Bytes32,
+}
+
+impl ValidatorClient {
+    /// The client of `keys`, indexed by their validators in `state` (keys of unknown
+    /// validators are kept out), registered with `slashing_protection`.
+    pub fn new<E: EthSpec>(
+        keys: Vec<SecretKey>,
+        state: &BeaconState<E>,
+        slashing_protection: SlashingDatabase,
+        graffiti: Bytes32,
+    ) -> Result<Self, storage::StoreError> {
+        let by_pubkey: HashMap<PublicKeyBytes, ValidatorIndex> = state
+            .validators
+            .iter()
+            .zip(0u64..)
+            .map(|(v, i)| (v.pubkey, i))
+            .collect();
+        let mut held = HashMap::new();
+        for key in keys {
+            let pubkey = key.public_key().to_bytes();
+            match by_pubkey.get(&pubkey) {
+                Some(index) => {
+                    held.insert(*index, (key, pubkey));
+                }
+                None => warn!(%pubkey, "key of no known validator"),
+            }
+        }
+        let pubkeys: Vec<PublicKeyBytes> = held.values().map(|(_, pk)| *pk).collect();
+        slashing_protection.register_validators(&pubkeys)?;
+        Ok(Self {
+            keys: held,
+            slashing_protection,
+            graffiti,
+        })
+    }
+
+    /// The number of validators held.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether no validator is held.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The slashing protection database.
+    pub fn slashing_protection(&self) -> &SlashingDatabase {
+        &self.slashing_protection
+    }
+
+    /// The beacon block proposal of `slot`, if one of ours proposes and no block is at the
+    /// slot yet.
+    pub fn propose_beacon_block<E: EthSpec, S: Store>(
+        &self,
+        chains: &mut NodeChains<E, S>,
+        slot: Slot,
+    ) -> Result<(), DutyFailed> {
+        if chains.beacon.head().slot >= slot {
+            return Ok(());
+        }
+        let state = chains.beacon.head_state_at(slot).map_err(fail)?;
+        let config = chains.beacon.config().clone();
+        let proposer = get_beacon_proposer_index(&state, &config).map_err(fail)?;
+        let Some((key, pubkey)) = self.keys.get(&proposer) else {
+            return Ok(());
+        };
+        let randao_reveal = sign_epoch(&state, slot, key, &config).map_err(fail)?;
+        let (attestations, transitions) = chains.beacon.attestation_pool.block_candidates();
+        let ops = &chains.beacon.op_pool;
+        let inputs = BlockInputs {
+            graffiti: self.graffiti,
+            attestations: &attestations,
+            shard_transitions: &transitions,
+            proposer_slashings: &ops.proposer_slashings,
+            attester_slashings: &ops.attester_slashings,
+            voluntary_exits: &ops.voluntary_exits,
+            ..BlockInputs::new(randao_reveal)
+        };
+        let produced = produce_block(&state, slot, &inputs, &config).map_err(fail)?;
+        let signing =
+            block_signing_root(&produced.post_state, &produced.block, &config).map_err(fail)?;
+        if let Err(refused) = self.slashing_protection.check_and_insert_block_proposal(
+            pubkey,
+            slot,
+            signing.signing_root,
+        ) {
+            warn!(
+                slot,
+                validator = proposer,
+                ?refused,
+                "beacon block not signed"
+            );
+            return Ok(());
+        }
+        let signed = SignedBeaconBlock {
+            message: produced.block,
+            signature: signing.sign(key),
+        };
+        let root = chains.process_beacon_block(signed).map_err(fail)?;
+        debug!(slot, %root, attestations = attestations.len(), "proposed beacon block");
+        Ok(())
+    }
+
+    /// The shard block proposals of `slot` on every tracked shard.
+    pub fn propose_shard_blocks<E: EthSpec, S: Store>(
+        &self,
+        chains: &mut NodeChains<E, S>,
+        slot: Slot,
+    ) -> Result<(), DutyFailed> {
+        let shards: Vec<Shard> = chains.shards.keys().copied().collect();
+        for shard in shards {
+            if let Err(error) = self.propose_shard_block(chains, slot, shard) {
+                warn!(slot, shard, %error, "shard block not proposed");
+            }
+        }
+        Ok(())
+    }
+
+    fn propose_shard_block<E: EthSpec, S: Store>(
+        &self,
+        chains: &mut NodeChains<E, S>,
+        slot: Slot,
+        shard: Shard,
+    ) -> Result<(), DutyFailed> {
+        let config = chains.beacon.config().clone();
+        if shard >= config.initial_active_shards {
+            return Ok(());
+        }
+        let state = chains.beacon.head_state_at(slot).map_err(fail)?;
+        let latest = get_latest_slot_for_shard(&state, shard).map_err(fail)?;
+        if !compute_offset_slots(latest, slot.saturating_add(1), &config).contains(&slot) {
+            return Ok(());
+        }
+        let proposer = get_shard_block_proposer(&state, shard, &config).map_err(fail)?;
+        let Some((key, pubkey)) = self.keys.get(&proposer) else {
+            return Ok(());
+        };
+        let beacon_parent_root = get_beacon_parent_root(&state);
+        let chain = chains
+            .shards
+            .get(&shard)
+            .ok_or_else(|| fail(format!("shard {shard} not tracked")))?;
+        let (pending, parent_root) = chain.pending_blocks(&chains.beacon, &state).map_err(fail)?;
+        let parent = chain
+            .block(&parent_root)
+            .ok_or_else(|| fail(format!("shard parent {parent_root} unknown")))?;
+        let context = chain.child_context(&parent_root).map_err(fail)?;
+        let mut execution_state = (*parent.execution_state).clone();
+        let candidates = chain.mempool().best_transactions(
+            execution_state.accounts(),
+            PayloadLimits::from_config(&config),
+            context.gasprice,
+        );
+        let claims = chain.pending_claims().to_vec();
+        let verifier = BeaconReceiptVerifier::<E, _>::new(&*state);
+        let built = build_payload_with_claims(
+            &mut execution_state,
+            &claims,
+            &verifier,
+            &candidates,
+            &context,
+            &config,
+        )
+        .map_err(fail)?;
+        let block = produce_shard_block(
+            &state,
+            beacon_parent_root,
+            shard,
+            &pending,
+            built.payload.as_ssz_bytes(),
+            &config,
+        )
+        .map_err(fail)?;
+        if block.shard_parent_root != parent_root {
+            return Err(fail(format!(
+                "the block builds on {}, the payload on {parent_root}",
+                block.shard_parent_root
+            )));
+        }
+        let signing = shard_block_signing_root(&state, &block, &config).map_err(fail)?;
+        if let Err(refused) = self
+            .slashing_protection
+            .check_and_insert_shard_block_proposal(pubkey, shard, slot, signing.signing_root)
+        {
+            warn!(
+                slot,
+                shard,
+                validator = proposer,
+                ?refused,
+                "shard block not signed"
+            );
+            return Ok(());
+        }
+        let signed = SignedShardBlock {
+            message: block,
+            signature: signing.sign(key),
+        };
+        let root = chains.process_shard_block(signed).map_err(fail)?;
+        debug!(
+            slot,
+            shard,
+            %root,
+            transactions = built.payload.transactions.len(),
+            claims = built.payload.receipt_claims.len(),
+            "proposed shard block"
+        );
+        Ok(())
+    }
+
+    /// The attestations of `slot`: every committee member held signs the committee's vote,
+    /// added to the naive aggregation pool.
+    pub fn attest<E: EthSpec, S: Store>(
+        &self,
+        chains: &mut NodeChains<E, S>,
+        slot: Slot,
+    ) -> Result<(), DutyFailed> {
+        let config = chains.beacon.config().clone();
+        let state = chains.beacon.head_state_at(slot).map_err(fail)?;
+        let head_root = chains.beacon.head().block_root;
+        let epoch = get_current_epoch(&state, &config).map_err(fail)?;
+        let committees = get_committee_count_per_slot(&state, epoch, &config).map_err(fail)?;
+        for index in 0..committees {
+            let committee = get_beacon_committee(&state, slot, index, &config).map_err(fail)?;
+            if !committee
+                .iter()
+                .any(|member| self.keys.contains_key(member))
+            {
+                continue;
+            }
+            let shard =
+                compute_shard_from_committee_index(&state, index, slot, &config).map_err(fail)?;
+            let (blocks, shard_head_root) = match chains.shards.get(&shard) {
+                Some(chain) => chain.pending_blocks(&chains.beacon, &state).map_err(fail)?,
+                None => (
+                    Vec::new(),
+                    state
+                        .shard_states
+                        .get(shard as usize)
+                        .map(|s| s.latest_block_root)
+                        .unwrap_or_default(),
+                ),
+            };
+            let vote =
+                get_attestation_data(&state, head_root, index, shard_head_root, &blocks, &config)
+                    .map_err(fail)?;
+            let signing = attestation_signing_root(&state, &vote.data, &config).map_err(fail)?;
+            for member in &committee {
+                let Some((key, pubkey)) = self.keys.get(member) else {
+                    continue;
+                };
+                if let Err(refused) = self.slashing_protection.check_and_insert_attestation(
+                    pubkey,
+                    vote.data.source.epoch,
+                    vote.data.target.epoch,
+                    signing.signing_root,
+                ) {
+                    warn!(slot, validator = member, ?refused, "attestation not signed");
+                    continue;
+                }
+                let attestation = get_unaggregated_attestation::<E>(
+                    vote.data.clone(),
+                    &committee,
+                    *member,
+                    signing.sign(key),
+                )
+                .map_err(fail)?;
+                chains.beacon.attestation_pool.insert(attestation);
+            }
+            chains
+                .beacon
+                .attestation_pool
+                .insert_transition(vote.shard_transition);
+            debug!(slot, index, shard, root = %vote.data.tree_hash_root(), "attested");
+        }
+        Ok(())
+    }
+
+    /// The aggregation of `slot`: each committee's aggregate is verified, offered to block
+    /// proposers and handed to fork choice.
+    pub fn aggregate<E: EthSpec, S: Store>(
+        &self,
+        chains: &mut NodeChains<E, S>,
+        slot: Slot,
+    ) -> Result<(), DutyFailed> {
+        for aggregate in chains.beacon.attestation_pool.aggregates_at(slot) {
+            if let Err(error) = chains.beacon.process_aggregate(aggregate) {
+                warn!(slot, %error, "aggregate refused");
+            }
+        }
+        Ok(())
+    }
+}
