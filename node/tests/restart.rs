@@ -1,0 +1,150 @@
+//! A node on a redb store is stopped dead in the middle of an epoch (its runtime dropped with
+//! its tasks, no shutdown path: what `kill -9` leaves on disk), then started again on the same
+//! directory. The chain must continue from the stored anchor and head, lose no finalized
+//! block, and sign nothing slashable: slashing protection lives in the same file.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use common::{E, genesis, run_slot, start};
+use node::Phase;
+use node::clock::ManualClock;
+use primitives::types::Checkpoint;
+use storage::{RedbStore, Store};
+
+/// Runs `slots` on a fresh runtime, stopping it after the attestations of the last slot.
+/// Returns the finalized checkpoint and head slot seen last.
+fn run_then_kill(
+    genesis: &common::Genesis,
+    path: &std::path::Path,
+    clock: &ManualClock,
+    slots: std::ops::RangeInclusive<u64>,
+) -> (Checkpoint, u64) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_time()
+        .build()
+        .expect("runtime");
+    let store = RedbStore::open(path).expect("store opens");
+    let slashing = store.slashing_protection();
+    let (finalized, head) = runtime.block_on(async {
+        let node = start(genesis, store, slashing, clock);
+        let handle = node.handle();
+        let last = *slots.end();
+        for slot in *slots.start()..last {
+            run_slot(&handle, clock, slot).await;
+        }
+        // The last slot only up to its attestations: the kill lands mid-slot.
+        for phase in [Phase::Propose, Phase::Attest] {
+            clock.set(common::phase_time(handle.config(), last, phase));
+            tokio::time::timeout(Duration::from_secs(60), handle.wait_for(last, phase))
+                .await
+                .expect("phase done");
+        }
+        let seen = (handle.finalized_checkpoint(), handle.head().slot);
+        node.abort();
+        seen
+    });
+    // Every task is dropped where it stands; blocking work in flight may finish first.
+    runtime.shutdown_timeout(Duration::from_secs(30));
+    (finalized, head)
+}
+
+#[test]
+fn a_killed_node_resumes_from_its_store_without_losing_finality_or_equivocating() {
+    let genesis = genesis();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("shardnet.redb");
+    let clock = ManualClock::new(Duration::from_secs(common::GENESIS_TIME));
+
+    // Four epochs and a half: finality reached, the kill in the middle of epoch 4.
+    let (finalized_before, head_before) = run_then_kill(&genesis, &path, &clock, 1..=36);
+    assert!(
+        finalized_before.epoch >= 2,
+        "finalized {finalized_before:?}"
+    );
+    assert_eq!(head_before, 36);
+
+    // Restart on the same file, at the time of the kill, and run three more epochs.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_time()
+        .build()
+        .expect("runtime");
+    let store = RedbStore::open(&path).expect("store reopens");
+    let slashing = store.slashing_protection();
+    runtime.block_on(async {
+        let node = start(&genesis, store, slashing, &clock);
+        let handle = node.handle();
+        let resumed = handle.finalized_checkpoint();
+        assert!(
+            resumed.epoch >= finalized_before.epoch,
+            "resumed at {resumed:?}, finalized before {finalized_before:?}"
+        );
+        assert_eq!(
+            handle.head().slot,
+            head_before,
+            "the stored head is resumed"
+        );
+        assert!(
+            handle
+                .block_by_root(&finalized_before.root)
+                .unwrap()
+                .is_some(),
+            "the finalized block survives"
+        );
+        // The rest of the interrupted slot, then three epochs.
+        clock.set(common::phase_time(handle.config(), 36, Phase::Aggregate));
+        tokio::time::timeout(
+            Duration::from_secs(60),
+            handle.wait_for(36, Phase::Aggregate),
+        )
+        .await
+        .expect("resumed slot done");
+        for slot in 37..=60 {
+            run_slot(&handle, &clock, slot).await;
+        }
+        let finalized = handle.finalized_checkpoint();
+        assert!(
+            finalized.epoch >= finalized_before.epoch + 2,
+            "finality did not advance after the restart: {finalized:?}"
+        );
+        // The finalized chain still holds the block finalized before the kill.
+        let state = handle.head_state().unwrap();
+        let start_slot = finalized_before.epoch * handle.config().slots_per_epoch;
+        assert_eq!(
+            handle.block_root_at_slot(start_slot).unwrap(),
+            Some(finalized_before.root)
+        );
+        // Nothing slashable: no validator slashed, no slot with two blocks in the store.
+        assert!(state.validators.iter().all(|v| !v.slashed));
+        let blocks = handle
+            .with_beacon(|chain| chain.store().beacon_block_roots_by_slot(0, u64::MAX))
+            .unwrap();
+        let mut per_slot: BTreeMap<u64, usize> = BTreeMap::new();
+        for (slot, _) in &blocks {
+            *per_slot.entry(*slot).or_default() += 1;
+        }
+        assert!(
+            per_slot.values().all(|count| *count == 1),
+            "two blocks at one slot: {per_slot:?}"
+        );
+        for shard in handle.shards() {
+            let roots = handle
+                .with_beacon(|chain| chain.store().shard_block_roots_by_slot(shard, 0, u64::MAX))
+                .unwrap();
+            let mut slots: Vec<u64> = roots.iter().map(|(slot, _)| *slot).collect();
+            slots.dedup();
+            assert_eq!(
+                slots.len(),
+                roots.len(),
+                "shard {shard}: two blocks at one slot"
+            );
+        }
+        let _: &node::NodeHandle<E, RedbStore> = &handle;
+        node.abort();
+    });
+    runtime.shutdown_timeout(Duration::from_secs(30));
+}
