@@ -3,6 +3,7 @@
 //! final and releases cross-shard receipts to their destination shards).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crosslink::build_receipt_proof;
 use primitives::types::{BeaconState, Root, Shard, SignedBeaconBlock, SignedShardBlock};
@@ -12,6 +13,7 @@ use shard::payload::{CrossShardReceiptProof, ExecutionPayload};
 use ssz::Decode;
 use storage::Store;
 use tracing::{debug, info, warn};
+use typenum::Unsigned;
 
 use crate::chain::{BeaconChain, ChainError, FinalityUpdate};
 use crate::shards::{ShardChain, ShardError};
@@ -81,7 +83,31 @@ impl<E: EthSpec, S: Store> NodeChains<E, S> {
             chain.update_head(&beacon)?;
             shards.insert(*shard, chain);
         }
-        Ok(Self { beacon, shards })
+        let mut chains = Self { beacon, shards };
+        chains.release_recent_receipts()?;
+        Ok(chains)
+    }
+
+    /// Releases again the receipts of the finalized blocks recent enough for a proof against
+    /// the head state's block roots: after a restart, the receipts released before it and not
+    /// yet claimed are pending again.
+    fn release_recent_receipts(&mut self) -> Result<(), ChainError> {
+        let finalized_root = self.beacon.finalized_checkpoint().root;
+        let Some(finalized) = self.beacon.block_by_root(&finalized_root)? else {
+            return Ok(());
+        };
+        let end = finalized.message.slot.saturating_add(1);
+        let start = end.saturating_sub(E::SlotsPerHistoricalRoot::to_u64());
+        let mut blocks = Vec::new();
+        for (_, root) in self.beacon.store().beacon_block_roots_by_slot(start, end)? {
+            if self.beacon.is_finalized_block(&root)
+                && let Some(block) = self.beacon.block_by_root(&root)?
+            {
+                blocks.push(block);
+            }
+        }
+        self.release_receipts(&blocks);
+        Ok(())
     }
 
     /// Follows a beacon head change: recomputes the shard heads, and on finality marks shard
@@ -135,8 +161,15 @@ impl<E: EthSpec, S: Store> NodeChains<E, S> {
                 warn!(shard = chain.shard(), %error, "shard finality not updated");
             }
         }
+        self.release_receipts(&update.newly_finalized);
+    }
+
+    /// Sends the receipts of the source-shard blocks that `finalized` beacon blocks crosslink,
+    /// with their proofs, to their destination shards (receipts already claimed there are
+    /// dropped by the destination).
+    fn release_receipts(&mut self, finalized: &[Arc<SignedBeaconBlock<E>>]) {
         let mut released: BTreeMap<Shard, Vec<CrossShardReceiptProof>> = BTreeMap::new();
-        for block in &update.newly_finalized {
+        for block in finalized {
             for (source, transition) in block.message.body.shard_transitions.iter().enumerate() {
                 let Some(source_chain) = self.shards.get(&(source as u64)) else {
                     continue;

@@ -456,6 +456,11 @@ impl<E: EthSpec, S: Store> BeaconChain<E, S> {
         })
     }
 
+    /// Whether `root` is a block of the finalized chain (at or before the finalized block).
+    pub fn is_finalized_block(&self, root: &Root) -> bool {
+        self.finalized_chain.contains(root)
+    }
+
     /// Roots of the cached blocks, for the shard chains' checks of beacon parents.
     pub fn has_block(&self, root: &Root) -> bool {
         self.fork_choice.proto_array().contains_block(root)

@@ -37,7 +37,7 @@ use primitives::types::{
     ValidatorIndex,
 };
 use shard::build_payload_with_claims;
-use shard::payload::PayloadLimits;
+use shard::payload::{ClaimLeftOut, PayloadLimits};
 use ssz::Encode;
 use storage::Store;
 use storage::slashing_protection::SlashingDatabase;
@@ -242,6 +242,16 @@ impl ValidatorClient {
                 "the block builds on {}, the payload on {parent_root}",
                 block.shard_parent_root
             )));
+        }
+        // Claims that can never be credited (spent, another shard's, a failing proof) go.
+        let dead: Vec<_> = built
+            .left_out_claims
+            .iter()
+            .filter(|(_, why)| matches!(why, ClaimLeftOut::Invalid(reason) if reason.is_bad_data()))
+            .map(|(key, _)| *key)
+            .collect();
+        if let Some(chain) = chains.shards.get_mut(&shard) {
+            chain.drop_claims(&dead);
         }
         let signing = shard_block_signing_root(&state, &block, &config).map_err(fail)?;
         if let Err(refused) = self
