@@ -8,20 +8,38 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use alloy_primitives::{Address, B256, U256};
+use alloy_rpc_types_eth::BlockNumberOrTag;
 use common::{E, genesis, run_slot, start};
-use node::Phase;
 use node::clock::ManualClock;
+use node::rpc::{EthApi, ShardEthApi};
+use node::{NodeHandle, Phase};
 use primitives::types::Checkpoint;
+use shard::TransferRequest;
 use storage::{RedbStore, Store};
 
-/// Runs `slots` on a fresh runtime, stopping it after the attestations of the last slot.
-/// Returns the finalized checkpoint and head slot seen last.
+/// The slot at which the test sends a cross-shard transfer, before the kill; it is finalized
+/// and claimed after the restart.
+const TRANSFER_SLOT: u64 = 20;
+
+/// The cross-shard transfer the test sends: from shard 0's first genesis account to shard 1's
+/// third.
+struct Transfer {
+    hash: B256,
+    to: Address,
+    value: U256,
+    balance_before: U256,
+}
+
+/// Runs `slots` on a fresh runtime, sending the cross-shard transfer at [`TRANSFER_SLOT`], and
+/// stops it after the attestations of the last slot. Returns the finalized checkpoint and head
+/// slot seen last, and the transfer.
 fn run_then_kill(
     genesis: &common::Genesis,
     path: &std::path::Path,
     clock: &ManualClock,
     slots: std::ops::RangeInclusive<u64>,
-) -> (Checkpoint, u64) {
+) -> (Checkpoint, u64, Transfer) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_time()
@@ -29,12 +47,16 @@ fn run_then_kill(
         .expect("runtime");
     let store = RedbStore::open(path).expect("store opens");
     let slashing = store.slashing_protection();
-    let (finalized, head) = runtime.block_on(async {
+    let (finalized, head, transfer) = runtime.block_on(async {
         let node = start(genesis, store, slashing, clock);
         let handle = node.handle();
         let last = *slots.end();
+        let mut transfer = None;
         for slot in *slots.start()..last {
             run_slot(&handle, clock, slot).await;
+            if slot == TRANSFER_SLOT {
+                transfer = Some(send_cross_shard(genesis, &handle));
+            }
         }
         // The last slot only up to its attestations: the kill lands mid-slot.
         for phase in [Phase::Propose, Phase::Attest] {
@@ -43,13 +65,44 @@ fn run_then_kill(
                 .await
                 .expect("phase done");
         }
-        let seen = (handle.finalized_checkpoint(), handle.head().slot);
+        let transfer = transfer.expect("transfer sent");
+        assert!(
+            handle.transaction(0, &transfer.hash).unwrap().is_some(),
+            "the transfer is included before the kill"
+        );
+        let seen = (handle.finalized_checkpoint(), handle.head().slot, transfer);
         node.abort();
         seen
     });
     // Every task is dropped where it stands; blocking work in flight may finish first.
     runtime.shutdown_timeout(Duration::from_secs(30));
-    (finalized, head)
+    (finalized, head, transfer)
+}
+
+fn send_cross_shard<S: Store>(genesis: &common::Genesis, handle: &NodeHandle<E, S>) -> Transfer {
+    let sender = &genesis.accounts.shards[0][0];
+    let to = genesis.accounts.shards[1][2].address();
+    let value = U256::from(7u64) * U256::from(10u64).pow(U256::from(15u64));
+    let source = ShardEthApi::new(handle.clone(), 0);
+    let dest = ShardEthApi::new(handle.clone(), 1);
+    let nonce = source
+        .transaction_count(sender.address(), BlockNumberOrTag::Latest)
+        .unwrap();
+    let raw = sender.signer.sign_eip1559(&TransferRequest {
+        chain_id: source.chain_id(),
+        nonce,
+        to,
+        value,
+        gas_limit: 21_000,
+        max_fee_per_gas: u128::from(genesis.config.max_gasprice) * 1_000_000_000,
+        max_priority_fee_per_gas: 1_000_000_000,
+    });
+    Transfer {
+        hash: source.send_raw_transaction(raw).expect("transfer admitted"),
+        to,
+        value,
+        balance_before: dest.balance(to, BlockNumberOrTag::Latest).unwrap(),
+    }
 }
 
 #[test]
@@ -60,14 +113,14 @@ fn a_killed_node_resumes_from_its_store_without_losing_finality_or_equivocating(
     let clock = ManualClock::new(Duration::from_secs(common::GENESIS_TIME));
 
     // Four epochs and a half: finality reached, the kill in the middle of epoch 4.
-    let (finalized_before, head_before) = run_then_kill(&genesis, &path, &clock, 1..=36);
+    let (finalized_before, head_before, transfer) = run_then_kill(&genesis, &path, &clock, 1..=36);
     assert!(
         finalized_before.epoch >= 2,
         "finalized {finalized_before:?}"
     );
     assert_eq!(head_before, 36);
 
-    // Restart on the same file, at the time of the kill, and run three more epochs.
+    // Restart on the same file, at the time of the kill.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_time()
@@ -95,7 +148,7 @@ fn a_killed_node_resumes_from_its_store_without_losing_finality_or_equivocating(
                 .is_some(),
             "the finalized block survives"
         );
-        // The rest of the interrupted slot, then three epochs.
+        // The rest of the interrupted slot, then four and a half epochs.
         clock.set(common::phase_time(handle.config(), 36, Phase::Aggregate));
         tokio::time::timeout(
             Duration::from_secs(60),
@@ -103,7 +156,7 @@ fn a_killed_node_resumes_from_its_store_without_losing_finality_or_equivocating(
         )
         .await
         .expect("resumed slot done");
-        for slot in 37..=60 {
+        for slot in 37..=72 {
             run_slot(&handle, &clock, slot).await;
         }
         let finalized = handle.finalized_checkpoint();
@@ -143,7 +196,28 @@ fn a_killed_node_resumes_from_its_store_without_losing_finality_or_equivocating(
                 "shard {shard}: two blocks at one slot"
             );
         }
-        let _: &node::NodeHandle<E, RedbStore> = &handle;
+        // The transfer sent before the kill: its receipt survives (the shard blocks are
+        // replayed), it is final, and the destination shard credited it.
+        let source = ShardEthApi::new(handle.clone(), 0);
+        let receipt = source
+            .transaction_receipt(transfer.hash)
+            .unwrap()
+            .expect("receipt after the restart");
+        assert!(receipt.inner.status());
+        assert!(
+            handle
+                .transaction(0, &transfer.hash)
+                .unwrap()
+                .unwrap()
+                .finalized
+        );
+        let dest = ShardEthApi::new(handle.clone(), 1);
+        assert_eq!(
+            dest.balance(transfer.to, BlockNumberOrTag::Finalized)
+                .unwrap(),
+            transfer.balance_before + transfer.value
+        );
+        assert_eq!(handle.pending_claims(1).unwrap(), 0);
         node.abort();
     });
     runtime.shutdown_timeout(Duration::from_secs(30));
