@@ -121,3 +121,74 @@ impl<E: EthSpec> AttestationPool<E> {
         self.for_inclusion.is_empty()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use primitives::MinimalEthSpec;
+    use primitives::bls::interop_secret_key;
+    use primitives::types::AttestationData;
+    use ssz_types::BitList;
+
+    use super::*;
+
+    type E = MinimalEthSpec;
+
+    fn attestation(slot: Slot, index: u64, signer: usize) -> Attestation<E> {
+        let data = AttestationData {
+            slot,
+            index,
+            ..AttestationData::default()
+        };
+        let mut aggregation_bits = BitList::with_capacity(4).unwrap();
+        aggregation_bits.set(signer, true).unwrap();
+        let key = interop_secret_key(signer as u64).unwrap();
+        Attestation {
+            aggregation_bits,
+            signature: key.sign(data.tree_hash_root()).to_bytes(),
+            data,
+        }
+    }
+
+    fn signers(attestation: &Attestation<E>) -> Vec<usize> {
+        (0..attestation.aggregation_bits.len())
+            .filter(|i| attestation.aggregation_bits.get(*i).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn disjoint_attestations_of_one_data_aggregate_and_repeats_are_ignored() {
+        let mut pool = AttestationPool::<E>::new();
+        pool.insert(attestation(3, 0, 0));
+        pool.insert(attestation(3, 0, 2));
+        pool.insert(attestation(3, 0, 2));
+        pool.insert(attestation(3, 1, 1));
+        let mut aggregates = pool.aggregates_at(3);
+        aggregates.sort_by_key(|a| a.data.index);
+        assert_eq!(aggregates.len(), 2);
+        assert_eq!(signers(&aggregates[0]), vec![0, 2]);
+        assert_eq!(signers(&aggregates[1]), vec![1]);
+        assert!(pool.aggregates_at(4).is_empty());
+    }
+
+    #[test]
+    fn published_aggregates_are_offered_newest_and_fullest_first_until_pruned() {
+        let mut pool = AttestationPool::<E>::new();
+        pool.insert(attestation(5, 0, 0));
+        pool.insert(attestation(5, 0, 1));
+        for aggregate in pool.aggregates_at(5) {
+            pool.publish(aggregate);
+        }
+        pool.publish(attestation(5, 1, 3));
+        pool.publish(attestation(4, 0, 2));
+        let (candidates, _) = pool.block_candidates();
+        let order: Vec<(Slot, u64)> = candidates
+            .iter()
+            .map(|a| (a.data.slot, a.data.index))
+            .collect();
+        assert_eq!(order, vec![(5, 0), (5, 1), (4, 0)]);
+        pool.prune(5);
+        assert_eq!(pool.len(), 2);
+        pool.prune(6);
+        assert!(pool.is_empty());
+    }
+}

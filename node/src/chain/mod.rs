@@ -182,13 +182,22 @@ impl<E: EthSpec, S: Store> BeaconChain<E, S> {
     }
 
     /// The root of the canonical block at `slot`, or of the latest one before it when the slot
-    /// is empty; `None` after the head or older than the head state's block-root history.
+    /// is empty; `None` after the head. Past the head state's block-root history, only a
+    /// finalized block stored at exactly `slot` is found.
     pub fn block_root_at_slot(&self, slot: Slot) -> Result<Option<Root>, ChainError> {
         if slot >= self.head.slot {
             return Ok((slot == self.head.slot).then_some(self.head.block_root));
         }
         let head_state = self.head_state()?;
-        Ok(get_block_root_at_slot(&head_state, slot).ok())
+        if let Ok(root) = get_block_root_at_slot(&head_state, slot) {
+            return Ok(Some(root));
+        }
+        Ok(self
+            .store
+            .beacon_block_roots_by_slot(slot, slot.saturating_add(1))?
+            .into_iter()
+            .map(|(_, root)| root)
+            .find(|root| self.finalized_chain.contains(root)))
     }
 
     /// The canonical state at `slot`: the post-state of the canonical block at or before it,
