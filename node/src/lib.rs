@@ -24,6 +24,6 @@ pub mod shards;
 pub mod validator;
 
 pub use runtime::{
-    Node, NodeError, NodeHandle, NodeInputs, Phase, Progress, ShardBlockId, ShardBlockSummary,
-    TransactionLocation,
+    ChainEvent, Node, NodeError, NodeHandle, NodeInputs, Phase, Progress, ShardBlockId,
+    ShardBlockSummary, TransactionLocation,
 };

@@ -19,7 +19,7 @@ use primitives::{ChainConfig, EthSpec};
 use shard::{Account, ExecutionState};
 use storage::Store;
 use storage::slashing_protection::SlashingDatabase;
-use tokio::sync::watch;
+use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
 use tracing::{debug, warn};
 
@@ -116,6 +116,94 @@ impl Progress {
     }
 }
 
+/// What the node announces as its chains move (what the Beacon API's event stream and other
+/// subscribers read), in the order it happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainEvent {
+    /// The beacon head changed.
+    Head {
+        /// The head block's slot.
+        slot: Slot,
+        /// The head block's root.
+        block_root: Root,
+        /// The head block's state root.
+        state_root: Root,
+        /// Whether the new head is in a later epoch than the previous one.
+        epoch_transition: bool,
+    },
+    /// Finality advanced.
+    FinalizedCheckpoint(Checkpoint),
+    /// A shard's canonical head changed.
+    ShardHead(ShardBlockSummary),
+}
+
+/// The capacity of the event channel: a subscriber more than this many events behind loses
+/// the oldest.
+const EVENT_CAPACITY: usize = 1024;
+
+/// The heads before some work, to announce what changed after it.
+struct Heads {
+    beacon: Head,
+    finalized: Checkpoint,
+    shards: Vec<(Shard, Root)>,
+}
+
+impl Heads {
+    fn of<E: EthSpec, S: Store>(chains: &NodeChains<E, S>) -> Self {
+        Self {
+            beacon: chains.beacon.head(),
+            finalized: chains.beacon.finalized_checkpoint().clone(),
+            shards: chains
+                .shards
+                .iter()
+                .map(|(shard, chain)| (*shard, chain.head().root))
+                .collect(),
+        }
+    }
+
+    /// Sends the events of what changed since `self`.
+    fn announce<E: EthSpec, S: Store>(
+        &self,
+        chains: &NodeChains<E, S>,
+        events: &broadcast::Sender<ChainEvent>,
+    ) {
+        let slots_per_epoch = chains.beacon.config().slots_per_epoch.max(1);
+        let head = chains.beacon.head();
+        // A send fails only without subscribers, which is no error.
+        if head != self.beacon {
+            let _ = events.send(ChainEvent::Head {
+                slot: head.slot,
+                block_root: head.block_root,
+                state_root: head.state_root,
+                epoch_transition: head.slot / slots_per_epoch != self.beacon.slot / slots_per_epoch,
+            });
+        }
+        for (shard, before) in &self.shards {
+            if let Some(chain) = chains.shards.get(shard)
+                && chain.head().root != *before
+            {
+                let _ = events.send(ChainEvent::ShardHead(summary(*shard, chain.head())));
+            }
+        }
+        let finalized = chains.beacon.finalized_checkpoint();
+        if finalized.epoch > self.finalized.epoch {
+            let _ = events.send(ChainEvent::FinalizedCheckpoint(finalized.clone()));
+        }
+    }
+}
+
+fn summary<E: EthSpec>(shard: Shard, info: &crate::shards::ShardBlockInfo<E>) -> ShardBlockSummary {
+    ShardBlockSummary {
+        shard,
+        root: info.root,
+        slot: info.slot,
+        number: info.number,
+        state_root: info.execution_state.root(),
+        gasprice: info.gasprice,
+        transactions: info.transactions.len(),
+    }
+}
+
 /// A clock shared behind a trait object.
 #[derive(Clone)]
 struct SharedClock(Arc<dyn Clock>);
@@ -131,6 +219,7 @@ struct Shared<E: EthSpec, S: Store> {
     validator: ValidatorClient,
     slot_clock: SlotClock<SharedClock>,
     progress: watch::Sender<Option<Progress>>,
+    events: broadcast::Sender<ChainEvent>,
     config: ChainConfig,
 }
 
@@ -168,11 +257,13 @@ impl<E: EthSpec, S: Store + 'static> Node<E, S> {
             inputs.graffiti,
         )?;
         let (progress, _) = watch::channel(None);
+        let (events, _) = broadcast::channel(EVENT_CAPACITY);
         let shared = Arc::new(Shared {
             chains: RwLock::new(chains),
             validator,
             slot_clock,
             progress,
+            events,
             config: inputs.config,
         });
         let driver = tokio::spawn(drive(Arc::clone(&shared)));
@@ -243,6 +334,7 @@ async fn drive<E: EthSpec, S: Store + 'static>(shared: Arc<Shared<E, S>>) {
 /// One phase's work, holding the chains' lock.
 fn run_phase<E: EthSpec, S: Store>(shared: &Shared<E, S>, at: Progress) {
     let mut chains = shared.chains.write();
+    let before = Heads::of(&chains);
     let now_ms = millis(shared.slot_clock.clock().now());
     if let Err(error) = chains.on_tick(now_ms) {
         warn!(%error, "fork choice tick failed");
@@ -258,6 +350,7 @@ fn run_phase<E: EthSpec, S: Store>(shared: &Shared<E, S>, at: Progress) {
     if let Err(error) = result {
         warn!(slot = at.slot, phase = ?at.phase, %error, "duty failed");
     }
+    before.announce(&chains, &shared.events);
     debug!(slot = at.slot, phase = ?at.phase, head = chains.beacon.head().slot, "slot phase done");
 }
 
@@ -339,6 +432,11 @@ impl<E: EthSpec, S: Store> NodeHandle<E, S> {
         self.shared.progress.subscribe()
     }
 
+    /// A receiver of the node's [`ChainEvent`]s from now on.
+    pub fn events(&self) -> broadcast::Receiver<ChainEvent> {
+        self.shared.events.subscribe()
+    }
+
     /// Waits until the driver has completed `phase` of `slot`.
     pub async fn wait_for(&self, slot: Slot, phase: Phase) {
         let target = Progress { slot, phase };
@@ -415,7 +513,11 @@ impl<E: EthSpec, S: Store> NodeHandle<E, S> {
 
     /// Imports a beacon block from outside (the network, the API).
     pub fn submit_beacon_block(&self, block: SignedBeaconBlock<E>) -> Result<Root, ChainError> {
-        self.shared.chains.write().process_beacon_block(block)
+        let mut chains = self.shared.chains.write();
+        let before = Heads::of(&chains);
+        let root = chains.process_beacon_block(block)?;
+        before.announce(&chains, &self.shared.events);
+        Ok(root)
     }
 
     /// The tracked shards.
@@ -448,15 +550,7 @@ impl<E: EthSpec, S: Store> NodeHandle<E, S> {
                 ShardBlockId::Finalized => Some(chain.finalized()),
                 ShardBlockId::Number(number) => chain.block_by_number(number),
             };
-            Ok(info.map(|info| ShardBlockSummary {
-                shard,
-                root: info.root,
-                slot: info.slot,
-                number: info.number,
-                state_root: info.execution_state.root(),
-                gasprice: info.gasprice,
-                transactions: info.transactions.len(),
-            }))
+            Ok(info.map(|info| summary(shard, info)))
         })
     }
 
@@ -530,15 +624,7 @@ impl<E: EthSpec, S: Store> NodeHandle<E, S> {
             Ok(Some(TransactionLocation {
                 transaction: transaction.clone(),
                 index,
-                block: ShardBlockSummary {
-                    shard,
-                    root: info.root,
-                    slot: info.slot,
-                    number: info.number,
-                    state_root: info.execution_state.root(),
-                    gasprice: info.gasprice,
-                    transactions: info.transactions.len(),
-                },
+                block: summary(shard, info),
                 finalized: chain.is_finalized(&info.root),
             }))
         })

@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 use alloy_primitives::{Address, B256, U256};
 use alloy_rpc_types_eth::BlockNumberOrTag;
 use common::{E, config, genesis, run_slot, start};
-use node::ShardBlockId;
 use node::clock::ManualClock;
 use node::rpc::{EthApi, ShardEthApi};
+use node::{ChainEvent, ShardBlockId};
 use shard::{TransferRequest, TransferSigner, home_shard};
 use storage::MemoryStore;
 
@@ -59,6 +59,7 @@ async fn one_node_finalizes_crosslinks_and_moves_value_across_shards() {
     let clock = ManualClock::new(Duration::from_secs(common::GENESIS_TIME));
     let node = start(&genesis, store, slashing, &clock);
     let handle = node.handle();
+    let mut events = handle.events();
     let shards = genesis.config.initial_active_shards;
     let apis: Vec<ShardEthApi<E, MemoryStore>> = (0..shards)
         .map(|shard| ShardEthApi::new(handle.clone(), shard))
@@ -200,6 +201,28 @@ async fn one_node_finalizes_crosslinks_and_moves_value_across_shards() {
     }
     assert_eq!(total + burned + in_flight, genesis_total);
     assert_eq!(in_flight, U256::ZERO);
+
+    // The event stream told of heads on every chain and of finality, in order.
+    let mut finalized_epochs = Vec::new();
+    let mut shard_heads = vec![0u64; shards as usize];
+    let mut head_slots = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        match event {
+            ChainEvent::Head { slot, .. } => head_slots.push(slot),
+            ChainEvent::FinalizedCheckpoint(checkpoint) => finalized_epochs.push(checkpoint.epoch),
+            ChainEvent::ShardHead(block) => shard_heads[block.shard as usize] = block.number,
+        }
+    }
+    assert!(head_slots.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(head_slots.last(), Some(&handle.head().slot));
+    assert_eq!(finalized_epochs.last(), Some(&finalized.epoch));
+    for shard in 0..shards {
+        let head = handle
+            .shard_block(shard, ShardBlockId::Head)
+            .unwrap()
+            .unwrap();
+        assert_eq!(shard_heads[shard as usize], head.number);
+    }
 
     node.abort();
     eprintln!(

@@ -348,7 +348,15 @@ impl<E: EthSpec> ShardChain<E> {
             slot: message.slot,
             number: parent.number.saturating_add(1),
             gasprice,
-            execution_state: Arc::new(state),
+            // A block that changed nothing (no claim, no transaction) shares its parent's
+            // state, so that an idle shard costs one state, not one per block.
+            execution_state: if executed.payload.transactions.is_empty()
+                && executed.payload.receipt_claims.is_empty()
+            {
+                Arc::clone(&parent.execution_state)
+            } else {
+                Arc::new(state)
+            },
             transactions,
             supply,
         })
