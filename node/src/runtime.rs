@@ -6,6 +6,15 @@
 //! readers take it briefly. Time comes only from the [`Clock`] given at start, so a test
 //! drives the node with a [`ManualClock`](crate::clock::ManualClock) and waits for each duty
 //! through [`NodeHandle::wait_for`].
+//!
+//! Starting a node: fill a [`NodeInputs`] (chain configuration, genesis beacon state, the
+//! genesis execution state of each tracked shard, validator keys, a store, slashing protection
+//! and a clock) and call [`Node::start`] inside a tokio runtime. The node resumes from the
+//! store when it holds a chain of the same genesis. [`Node::handle`] gives the
+//! [`NodeHandle`] every API reads through: the head, checkpoints, blocks and states, shard
+//! blocks, accounts, supply and receipts, transaction submission, [`ChainEvent`]s and the
+//! driver's [`Progress`]; [`ShardEthApi`](crate::rpc::ShardEthApi) wraps it for a shard's
+//! JSON-RPC.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -102,8 +102,8 @@ impl ReceiptVerifier for StoredBlockClaims {
 
 impl<E: EthSpec> ShardChain<E> {
     /// The chain of `shard` from its genesis execution state, its fork choice anchored at
-    /// `anchor_state` (the genesis or finalized beacon state). `genesis_state` gives the
-    /// shard's genesis block root and gas price.
+    /// `anchor_state` (the genesis or finalized beacon state). `genesis_beacon_state` gives
+    /// the shard's genesis block root and gas price.
     pub fn new(
         shard: Shard,
         config: ChainConfig,
@@ -387,11 +387,13 @@ impl<E: EthSpec> ShardChain<E> {
     ) -> Result<(), ShardError> {
         let info = self.execute(&block, &StoredBlockClaims)?;
         let message = &block.message;
-        if message.slot
-            > self
-                .fork_choice
-                .block_state(&self.fork_choice.anchor_root())
-                .map_or(0, |s| s.slot)
+        // Fork choice holds what follows its anchor (the finalized crosslink), when the beacon
+        // parent's state is still held to check the block against.
+        let anchor_slot = self
+            .fork_choice
+            .block_state(&self.fork_choice.anchor_root())
+            .map_or(0, |state| state.slot);
+        if message.slot > anchor_slot
             && self.fork_choice.contains_block(&message.shard_parent_root)
             && let Ok(beacon_parent) = beacon.state_of_block(&message.beacon_parent_root)
         {
@@ -501,7 +503,8 @@ impl<E: EthSpec> ShardChain<E> {
         Some((*root, &block.message.body[..]))
     }
 
-    /// Removes pending claims `is_dead` says can never be included.
+    /// Removes the pending claims of receipts `dead` (keys of claims that can never be
+    /// credited).
     pub fn drop_claims(&mut self, dead: &[B256]) {
         self.pending_claims.retain(|c| !dead.contains(&c.key()));
     }
