@@ -23,7 +23,10 @@ use std::time::Duration;
 use alloy_primitives::{Address, B256};
 use parking_lot::RwLock;
 use primitives::bls::SecretKey;
-use primitives::types::{BeaconState, Bytes32, Checkpoint, Root, Shard, SignedBeaconBlock, Slot};
+use primitives::types::{
+    Attestation, AttesterSlashing, BeaconState, Bytes32, Checkpoint, ProposerSlashing, Root, Shard,
+    SignedBeaconBlock, SignedVoluntaryExit, Slot,
+};
 use primitives::{ChainConfig, EthSpec};
 use shard::{Account, ExecutionState};
 use storage::Store;
@@ -527,6 +530,45 @@ impl<E: EthSpec, S: Store> NodeHandle<E, S> {
         let root = chains.process_beacon_block(block)?;
         before.announce(&chains, &self.shared.events);
         Ok(root)
+    }
+
+    /// Takes an attestation into the pool and fork choice, after checking it.
+    pub fn submit_attestation(&self, attestation: Attestation<E>) -> Result<(), ChainError> {
+        self.shared
+            .chains
+            .write()
+            .beacon
+            .process_attestation(attestation)
+    }
+
+    /// Takes a voluntary exit into the operation pool, after checking it on the head state.
+    pub fn submit_voluntary_exit(&self, exit: SignedVoluntaryExit) -> Result<(), ChainError> {
+        self.shared
+            .chains
+            .write()
+            .beacon
+            .process_voluntary_exit(exit)
+    }
+
+    /// Takes a proposer slashing into the operation pool, after checking it on the head state.
+    pub fn submit_proposer_slashing(&self, slashing: ProposerSlashing) -> Result<(), ChainError> {
+        self.shared
+            .chains
+            .write()
+            .beacon
+            .process_proposer_slashing(slashing)
+    }
+
+    /// Takes an attester slashing into the operation pool, after checking it on the head state.
+    pub fn submit_attester_slashing(
+        &self,
+        slashing: AttesterSlashing<E>,
+    ) -> Result<(), ChainError> {
+        self.shared
+            .chains
+            .write()
+            .beacon
+            .process_attester_slashing(slashing)
     }
 
     /// The tracked shards.

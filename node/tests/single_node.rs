@@ -14,6 +14,7 @@ use common::{E, config, genesis, run_slot, start};
 use node::clock::ManualClock;
 use node::rpc::{EthApi, ShardEthApi};
 use node::{ChainEvent, ShardBlockId};
+use primitives::types::SignedVoluntaryExit;
 use shard::{TransferRequest, TransferSigner, home_shard};
 use storage::MemoryStore;
 
@@ -201,6 +202,10 @@ async fn one_node_finalizes_crosslinks_and_moves_value_across_shards() {
     }
     assert_eq!(total + burned + in_flight, genesis_total);
     assert_eq!(in_flight, U256::ZERO);
+
+    // An exit too early in the validator's life (and unsigned) stays out of the pool.
+    let refused = handle.submit_voluntary_exit(SignedVoluntaryExit::default());
+    assert!(refused.is_err_and(|error| error.is_bad_data()));
 
     // The event stream told of heads on every chain and of finality, in order.
     let mut finalized_epochs = Vec::new();

@@ -68,6 +68,9 @@ pub enum ChainError {
     /// The attestation is not valid.
     #[error("attestation: {0}")]
     InvalidAttestation(String),
+    /// The exit or slashing is not valid on the head state.
+    #[error("operation: {0}")]
+    InvalidOperation(String),
     /// A state the chain needs is not held (pruned, or never imported).
     #[error("no state for block {0}")]
     MissingState(Root),
@@ -89,7 +92,8 @@ impl ChainError {
             Self::FutureBlock { .. }
             | Self::NotAfterFinalized { .. }
             | Self::NotAfterParent { .. }
-            | Self::InvalidAttestation(_) => true,
+            | Self::InvalidAttestation(_)
+            | Self::InvalidOperation(_) => true,
             _ => false,
         }
     }

@@ -20,9 +20,11 @@ use beacon::SignatureStrategy;
 use beacon::accessors::{get_block_root_at_slot, get_current_epoch, get_indexed_attestation};
 use beacon::fork_choice::{ForkChoiceStore, PostStateCheckpoints};
 use beacon::per_slot::process_slots;
+use beacon::signatures::VerifySignatures;
 use primitives::math::compute_epoch_at_slot;
 use primitives::types::{
-    Attestation, BeaconState, Checkpoint, Gwei, IndexedAttestation, Root, SignedBeaconBlock, Slot,
+    Attestation, AttesterSlashing, BeaconState, Checkpoint, Gwei, IndexedAttestation,
+    ProposerSlashing, Root, SignedBeaconBlock, SignedVoluntaryExit, Slot,
 };
 use primitives::{ChainConfig, EthSpec};
 use storage::{Store, StoreBatch};
@@ -343,6 +345,66 @@ impl<E: EthSpec, S: Store> BeaconChain<E, S> {
         let indexed = self.verify_attestation(&aggregate)?;
         self.attestation_pool.publish(aggregate);
         self.queued_attestations.push(indexed);
+        Ok(())
+    }
+
+    /// Takes an attestation from outside (the API, the network): verified against its head
+    /// block's state, added to the aggregation pool and queued for fork choice.
+    pub fn process_attestation(&mut self, attestation: Attestation<E>) -> Result<(), ChainError> {
+        let indexed = self.verify_attestation(&attestation)?;
+        self.attestation_pool.insert(attestation);
+        self.queued_attestations.push(indexed);
+        Ok(())
+    }
+
+    /// Takes a voluntary exit valid on the head state into the operation pool.
+    pub fn process_voluntary_exit(&mut self, exit: SignedVoluntaryExit) -> Result<(), ChainError> {
+        let mut state = (*self.head_state()?).clone();
+        beacon::per_block::process_voluntary_exit(
+            &mut state,
+            &exit,
+            &mut VerifySignatures::Individually,
+            &self.config,
+        )
+        .map_err(|error| ChainError::InvalidOperation(error.to_string()))?;
+        self.op_pool.voluntary_exits.push(exit);
+        Ok(())
+    }
+
+    /// Takes a proposer slashing valid on the head state into the operation pool.
+    pub fn process_proposer_slashing(
+        &mut self,
+        slashing: ProposerSlashing,
+    ) -> Result<(), ChainError> {
+        let mut state = (*self.head_state()?).clone();
+        beacon::per_block::process_proposer_slashing(
+            &mut state,
+            &slashing,
+            &mut VerifySignatures::Individually,
+            &self.config,
+        )
+        .map_err(|error| ChainError::InvalidOperation(error.to_string()))?;
+        self.op_pool.proposer_slashings.push(slashing);
+        Ok(())
+    }
+
+    /// Takes an attester slashing valid on the head state into the operation pool; its
+    /// equivocators' votes stop counting in fork choice.
+    pub fn process_attester_slashing(
+        &mut self,
+        slashing: AttesterSlashing<E>,
+    ) -> Result<(), ChainError> {
+        let mut state = (*self.head_state()?).clone();
+        beacon::per_block::process_attester_slashing(
+            &mut state,
+            &slashing,
+            &mut VerifySignatures::Individually,
+            &self.config,
+        )
+        .map_err(|error| ChainError::InvalidOperation(error.to_string()))?;
+        self.fork_choice
+            .on_attester_slashing(&slashing.attestation_1, &slashing.attestation_2)?;
+        self.op_pool.attester_slashings.push(slashing);
         Ok(())
     }
 
