@@ -25,7 +25,7 @@ use parking_lot::RwLock;
 use primitives::bls::SecretKey;
 use primitives::types::{
     Attestation, AttesterSlashing, BeaconState, Bytes32, Checkpoint, ProposerSlashing, Root, Shard,
-    SignedBeaconBlock, SignedVoluntaryExit, Slot,
+    SignedBeaconBlock, SignedShardBlock, SignedVoluntaryExit, Slot,
 };
 use primitives::{ChainConfig, EthSpec};
 use shard::{Account, ExecutionState};
@@ -528,6 +528,15 @@ impl<E: EthSpec, S: Store> NodeHandle<E, S> {
         let mut chains = self.shared.chains.write();
         let before = Heads::of(&chains);
         let root = chains.process_beacon_block(block)?;
+        before.announce(&chains, &self.shared.events);
+        Ok(root)
+    }
+
+    /// Imports a shard block from outside (the network, the API) and updates its shard's head.
+    pub fn submit_shard_block(&self, block: SignedShardBlock<E>) -> Result<Root, ShardError> {
+        let mut chains = self.shared.chains.write();
+        let before = Heads::of(&chains);
+        let root = chains.process_shard_block(block)?;
         before.announce(&chains, &self.shared.events);
         Ok(root)
     }
