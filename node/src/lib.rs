@@ -4,11 +4,13 @@
 //! - [`clock`]: wall time behind a trait (system and manual), and the slot arithmetic over it.
 //! - [`config`]: the node's TOML configuration.
 //! - [`api`]: the Beacon API's identifiers, statuses and errors.
+//! - [`http`]: the HTTP server: Beacon, Keymanager and shard APIs, JSON-RPC, metrics.
 //! - [`rpc`]: the Ethereum JSON-RPC of a shard.
 //! - [`metrics`]: the Prometheus metrics of a node.
 
 pub mod api;
 pub mod clock;
 pub mod config;
+pub mod http;
 pub mod metrics;
 pub mod rpc;
