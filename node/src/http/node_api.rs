@@ -64,16 +64,19 @@ pub(super) async fn spec<B: BeaconNodeBackend>(
     };
     let quoted: Map<String, Value> = fields
         .into_iter()
-        .map(|(key, value)| {
-            let value = match value {
-                Value::Number(number) => Value::String(number.to_string()),
-                Value::Bool(flag) => Value::String(flag.to_string()),
-                other => other,
-            };
-            (key, value)
-        })
+        .map(|(key, value)| (key, quote_numbers(value)))
         .collect();
     Ok(data(quoted))
+}
+
+/// Numbers (and flags) as strings, in lists too, as the config spec endpoint writes them.
+fn quote_numbers(value: Value) -> Value {
+    match value {
+        Value::Number(number) => Value::String(number.to_string()),
+        Value::Bool(flag) => Value::String(flag.to_string()),
+        Value::Array(items) => Value::Array(items.into_iter().map(quote_numbers).collect()),
+        other => other,
+    }
 }
 
 /// `GET /eth/v1/config/fork_schedule`: the forks of the chain. Phase 1 runs from genesis, so
