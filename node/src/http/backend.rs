@@ -384,10 +384,17 @@ pub trait BeaconNodeBackend: Send + Sync + 'static {
     fn chain_config(&self) -> &ChainConfig;
     /// The genesis time, validators root and fork version.
     fn genesis(&self) -> GenesisInfo;
-    /// The state `id` names, if the node has it.
+    /// The state `id` names, if the node has it: `Head` the head block's post-state,
+    /// `Finalized` and `Justified` the post-states of the head state's checkpoint blocks (the
+    /// genesis block while a checkpoint root is zero), `Slot(s)` the canonical state at slot
+    /// `s` (a skipped slot's is the last block's state advanced with `process_slots`; `None`
+    /// past the head), `Root` any state the node holds. Duties of past epochs are computed
+    /// from `Slot(first slot of the epoch)`.
     fn state(&self, id: StateId) -> Result<Option<StateAt<Self::Spec>>, ApiError>;
-    /// The block `id` names, if the node has it; `Slot` names the canonical block at that slot
-    /// (none when the slot was skipped).
+    /// The block `id` names, if the node has it: `Slot` the canonical block at that slot (none
+    /// when the slot was skipped), `Finalized` the head state's finalized checkpoint block.
+    /// The genesis block is known by the root of the genesis state's latest block header (with
+    /// its state root filled in), as the fork choice knows it.
     fn block(&self, id: BlockId) -> Result<Option<BlockAt<Self::Spec>>, ApiError>;
     /// Whether the node is synced with the clock.
     fn sync_status(&self) -> SyncStatus;

@@ -269,3 +269,30 @@ async fn a_body_without_json_content_type_gets_415() {
     let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(body["code"], json!(415));
 }
+
+async fn boom() -> StatusCode {
+    panic!("the handler broke")
+}
+
+#[tokio::test]
+async fn a_panicking_handler_answers_500_with_a_json_body() {
+    let app = axum::Router::new()
+        .route("/boom", axum::routing::get(boom))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            crate::http::error::panic_response,
+        ));
+    let request = Request::builder().uri("/boom").body(Body::empty()).unwrap();
+    let response = app.oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["code"], json!(500));
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("the handler broke")
+    );
+}
