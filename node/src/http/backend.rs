@@ -228,6 +228,33 @@ pub struct HeadEvent {
     pub current_duty_dependent_root: Root,
 }
 
+impl HeadEvent {
+    /// The event of a new head: its block root and post-state, whose duty dependent roots are
+    /// read from the state (the genesis block root where they would precede genesis).
+    pub fn new<E: EthSpec>(
+        head: &StateAt<E>,
+        block: Root,
+        genesis_block_root: Root,
+        config: &ChainConfig,
+    ) -> Result<Self, ApiError> {
+        let slot = head.state.slot;
+        let epoch = super::views::current_epoch(&head.state, config)?;
+        let epoch_start = super::views::epoch_start_slot(epoch, config)?;
+        let dependent = |epoch: Option<Epoch>| match epoch {
+            Some(epoch) => super::views::dependent_root(head, epoch, genesis_block_root, config),
+            None => Ok(genesis_block_root),
+        };
+        Ok(Self {
+            slot,
+            block,
+            state: head.root,
+            epoch_transition: slot == epoch_start,
+            previous_duty_dependent_root: dependent(epoch.checked_sub(1))?,
+            current_duty_dependent_root: dependent(Some(epoch))?,
+        })
+    }
+}
+
 /// The `block` event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct BlockEvent {

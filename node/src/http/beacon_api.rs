@@ -5,11 +5,14 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::{HeaderMap, header};
+use axum::response::IntoResponse;
 use beacon::accessors::CommitteeCache;
 use primitives::math::compute_epoch_at_slot;
 use primitives::types::{Root, Slot, Validator, ValidatorIndex};
 use serde::Serialize;
 use serde_json::{Value, json};
+use ssz::Encode;
 
 use super::backend::{BlockAt, StateAt};
 use super::extract::{ApiPath, QueryPairs, parse_u64};
@@ -103,13 +106,27 @@ pub(super) async fn header<B: BeaconNodeBackend>(
     Ok(data(header_json::<B>(&block)))
 }
 
-/// `GET /eth/v1/beacon/blocks/{block_id}`.
+/// `GET /eth/v1/beacon/blocks/{block_id}`: JSON, or the SSZ bytes when the request accepts
+/// `application/octet-stream`.
 pub(super) async fn block<B: BeaconNodeBackend>(
     State(backend): State<Arc<B>>,
     ApiPath(block_id): ApiPath<String>,
-) -> Response {
+    headers: HeaderMap,
+) -> Result<axum::response::Response, ApiError> {
     let block = block_by_id(&*backend, &block_id)?;
-    Ok(data(&*block.block))
+    let wants_ssz = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .any(|value| value.contains("application/octet-stream"));
+    if wants_ssz {
+        return Ok((
+            [(header::CONTENT_TYPE, "application/octet-stream")],
+            block.block.as_ssz_bytes(),
+        )
+            .into_response());
+    }
+    Ok(data(&*block.block).into_response())
 }
 
 /// `GET /eth/v1/beacon/blocks/{block_id}/root`.

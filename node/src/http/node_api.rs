@@ -33,9 +33,12 @@ pub(super) async fn version() -> Json<Value> {
     data(json!({ "version": version_string() }))
 }
 
-/// `GET /eth/v1/node/health`: 200 when synced, 206 while syncing (bodies are empty).
+/// `GET /eth/v1/node/health`: 200 when synced, 206 while syncing, 503 without a head state
+/// yet (bodies are empty).
 pub(super) async fn health<B: BeaconNodeBackend>(State(backend): State<Arc<B>>) -> Response {
-    if backend.sync_status().is_syncing {
+    if !matches!(backend.state(StateId::Head), Ok(Some(_))) {
+        StatusCode::SERVICE_UNAVAILABLE.into_response()
+    } else if backend.sync_status().is_syncing {
         StatusCode::PARTIAL_CONTENT.into_response()
     } else {
         StatusCode::OK.into_response()

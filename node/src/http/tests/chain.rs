@@ -206,6 +206,11 @@ impl TestChain {
         self.canonical[&slot]
     }
 
+    /// The post-state of the canonical block at `slot`.
+    pub fn state_at_slot(&self, slot: Slot) -> StateAt<E> {
+        self.state_of_block(self.canonical_root(slot)).unwrap()
+    }
+
     /// The head state.
     pub fn head_state(&self) -> StateAt<E> {
         self.state_of_block(self.head_root).unwrap()

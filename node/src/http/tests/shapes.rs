@@ -6,7 +6,7 @@ use primitives::types::Root;
 use serde_json::json;
 use tree_hash::TreeHash;
 
-use super::chain::{GENESIS_TIME, KNOWN_TX, LAST_SLOT, TestChain, VALIDATORS};
+use super::chain::{E, GENESIS_TIME, KNOWN_TX, LAST_SLOT, TestChain, VALIDATORS};
 use super::{assert_fields, call, chain, get_data, get_ok, hex_of, quoted};
 
 #[tokio::test]
@@ -542,4 +542,59 @@ async fn metrics_are_prometheus_text() {
             .starts_with("text/plain")
     );
     assert!(String::from_utf8_lossy(&reply.body).contains("shardnet_head_slot 10"));
+}
+
+#[tokio::test]
+async fn blocks_in_ssz_on_request() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use primitives::types::SignedBeaconBlock;
+    use ssz::Decode;
+    use tower::ServiceExt;
+
+    let chain = chain();
+    let request = Request::builder()
+        .uri("/eth/v1/beacon/blocks/head")
+        .header("accept", "application/octet-stream")
+        .body(Body::empty())
+        .unwrap();
+    let response = super::app().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()["content-type"].to_str().unwrap(),
+        "application/octet-stream"
+    );
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let block = SignedBeaconBlock::<E>::from_ssz_bytes(&bytes).unwrap();
+    assert_eq!(block.message.tree_hash_root(), chain.head_root);
+}
+
+#[test]
+fn head_events_carry_the_duty_dependent_roots() {
+    let chain = chain();
+    let head = chain.head_state();
+    let event = crate::http::backend::HeadEvent::new(
+        &head,
+        chain.head_root,
+        chain.genesis_root,
+        &chain.config,
+    )
+    .unwrap();
+    assert_eq!(event.slot, LAST_SLOT);
+    assert_eq!(event.state, head.root);
+    assert!(!event.epoch_transition);
+    // Epoch 1's duties depend on the block of slot 7, epoch 0's on genesis.
+    assert_eq!(event.current_duty_dependent_root, chain.canonical_root(7));
+    assert_eq!(event.previous_duty_dependent_root, chain.genesis_root);
+    let at_boundary = chain.state_at_slot(8);
+    let event = crate::http::backend::HeadEvent::new(
+        &at_boundary,
+        chain.canonical_root(8),
+        chain.genesis_root,
+        &chain.config,
+    )
+    .unwrap();
+    assert!(event.epoch_transition);
 }
