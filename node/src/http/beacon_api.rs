@@ -17,7 +17,7 @@ use ssz::Encode;
 use super::backend::{BlockAt, StateAt};
 use super::extract::{ApiPath, QueryPairs, parse_u64};
 use super::views::{block_by_id, current_epoch, hex0x, parse_hex, signed_header, state_by_id};
-use super::{BeaconNodeBackend, data};
+use super::{BeaconNodeBackend, data, on_blocking};
 use crate::api::{ApiError, BlockId, ValidatorId, ValidatorStatus};
 
 type Response = Result<Json<Value>, ApiError>;
@@ -248,8 +248,16 @@ pub(super) async fn validators<B: BeaconNodeBackend>(
     ApiPath(state_id): ApiPath<String>,
     query: QueryPairs,
 ) -> Response {
+    on_blocking(move || validators_blocking(&*backend, state_id, query)).await
+}
+
+fn validators_blocking<B: BeaconNodeBackend>(
+    backend: &B,
+    state_id: String,
+    query: QueryPairs,
+) -> Response {
     query.only(&["id", "status"])?;
-    let state = state_by_id(&*backend, &state_id)?;
+    let state = state_by_id(backend, &state_id)?;
     let epoch = current_epoch(&state.state, backend.chain_config())?;
     let ids = query.list("id")?;
     let statuses = query
@@ -320,11 +328,19 @@ pub(super) async fn committees<B: BeaconNodeBackend>(
     ApiPath(state_id): ApiPath<String>,
     query: QueryPairs,
 ) -> Response {
+    on_blocking(move || committees_blocking(&*backend, state_id, query)).await
+}
+
+fn committees_blocking<B: BeaconNodeBackend>(
+    backend: &B,
+    state_id: String,
+    query: QueryPairs,
+) -> Response {
     query.only(&["epoch", "index", "slot"])?;
     let epoch = query.number("epoch")?;
     let index = query.number("index")?;
     let slot = query.number("slot")?;
-    let state = state_by_id(&*backend, &state_id)?;
+    let state = state_by_id(backend, &state_id)?;
     let config = backend.chain_config();
     let state_epoch = current_epoch(&state.state, config)?;
     let epoch = epoch.unwrap_or(state_epoch);

@@ -9,11 +9,11 @@ use beacon::duties::EpochDuties;
 use primitives::types::{Epoch, Root};
 use serde_json::{Value, json};
 
-use super::BeaconNodeBackend;
 use super::backend::StateAt;
 use super::beacon_api::parse_epoch;
 use super::extract::{ApiJson, ApiPath, parse_u64};
 use super::views::{current_epoch, dependent_root, epoch_start_slot};
+use super::{BeaconNodeBackend, on_blocking};
 use crate::api::{ApiError, BlockId, StateId};
 
 /// The most validator indices one attester duties request takes.
@@ -68,9 +68,16 @@ pub(super) async fn proposer<B: BeaconNodeBackend>(
     State(backend): State<Arc<B>>,
     ApiPath(epoch): ApiPath<String>,
 ) -> Result<Json<Value>, ApiError> {
+    on_blocking(move || proposer_blocking(&*backend, epoch)).await
+}
+
+fn proposer_blocking<B: BeaconNodeBackend>(
+    backend: &B,
+    epoch: String,
+) -> Result<Json<Value>, ApiError> {
     let epoch = parse_epoch(&epoch)?;
-    let (state, _) = duty_state(&*backend, epoch, 0)?;
-    let duties = duties(&*backend, &state, epoch)?;
+    let (state, _) = duty_state(backend, epoch, 0)?;
+    let duties = duties(backend, &state, epoch)?;
     let proposers = duties.beacon_proposers().ok_or_else(|| {
         ApiError::bad_request(format!("the proposers of epoch {epoch} are not known yet"))
     })?;
@@ -90,7 +97,7 @@ pub(super) async fn proposer<B: BeaconNodeBackend>(
             })
         })
         .collect();
-    let root = dependent_root(&state, epoch, genesis_block_root(&*backend)?, config)?;
+    let root = dependent_root(&state, epoch, genesis_block_root(backend)?, config)?;
     Ok(Json(json!({ "dependent_root": root, "data": data })))
 }
 
@@ -101,6 +108,14 @@ pub(super) async fn attester<B: BeaconNodeBackend>(
     State(backend): State<Arc<B>>,
     ApiPath(epoch): ApiPath<String>,
     ApiJson(indices): ApiJson<Vec<Value>>,
+) -> Result<Json<Value>, ApiError> {
+    on_blocking(move || attester_blocking(&*backend, epoch, indices)).await
+}
+
+fn attester_blocking<B: BeaconNodeBackend>(
+    backend: &B,
+    epoch: String,
+    indices: Vec<Value>,
 ) -> Result<Json<Value>, ApiError> {
     let epoch = parse_epoch(&epoch)?;
     if indices.is_empty() {
@@ -124,7 +139,7 @@ pub(super) async fn attester<B: BeaconNodeBackend>(
             ))),
         })
         .collect::<Result<Vec<u64>, ApiError>>()?;
-    let (state, _) = duty_state(&*backend, epoch, 1)?;
+    let (state, _) = duty_state(backend, epoch, 1)?;
     let registry = &state.state.validators;
     if let Some(unknown) = indices
         .iter()
@@ -135,7 +150,7 @@ pub(super) async fn attester<B: BeaconNodeBackend>(
             registry.len()
         )));
     }
-    let duties = duties(&*backend, &state, epoch)?;
+    let duties = duties(backend, &state, epoch)?;
     let data: Vec<Value> = indices
         .iter()
         .filter_map(|index| {
@@ -152,7 +167,7 @@ pub(super) async fn attester<B: BeaconNodeBackend>(
             }))
         })
         .collect();
-    let genesis_root = genesis_block_root(&*backend)?;
+    let genesis_root = genesis_block_root(backend)?;
     let root = match epoch.checked_sub(1) {
         None => genesis_root,
         Some(previous) => dependent_root(&state, previous, genesis_root, backend.chain_config())?,

@@ -51,6 +51,8 @@ use tower_http::catch_panic::CatchPanicLayer;
 
 pub use backend::BeaconNodeBackend;
 
+use crate::api::ApiError;
+
 /// The server's routes over `backend`, refusing request bodies over `max_body_bytes` (413).
 pub fn router<B: BeaconNodeBackend>(backend: Arc<B>, max_body_bytes: usize) -> Router {
     Router::new()
@@ -189,6 +191,17 @@ pub fn router<B: BeaconNodeBackend>(backend: Arc<B>, max_body_bytes: usize) -> R
 /// Serves `router` on `listener` until the listener fails.
 pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
     axum::serve(listener, router).await
+}
+
+/// Runs `work` on the blocking thread pool: handlers whose backend calls may wait on the
+/// chain's locks or whose derivations shuffle a whole registry (validators, committees,
+/// duties, JSON-RPC) keep the async workers free. A panic in `work` is a 500.
+async fn on_blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|error| ApiError::internal(format!("the request handler failed: {error}")))?
 }
 
 /// `{"data": value}`.

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use alloy_primitives::{Address, B256, keccak256};
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -18,7 +19,7 @@ use ssz::{Decode, Encode};
 use super::backend::{ShardBlockAt, ShardBlockId};
 use super::extract::{ApiBytes, ApiPath, QueryPairs, parse_u64};
 use super::views::{hex0x, parse_hex};
-use super::{BeaconNodeBackend, data};
+use super::{BeaconNodeBackend, data, on_blocking};
 use crate::api::{ApiError, StateId};
 use crate::rpc;
 
@@ -319,7 +320,15 @@ pub(super) async fn rpc<B: BeaconNodeBackend>(
     ApiPath(shard): ApiPath<String>,
     ApiBytes(body): ApiBytes,
 ) -> Result<Response, ApiError> {
-    let shard = shard_of(&*backend, &shard)?;
+    on_blocking(move || rpc_blocking(&*backend, shard, body)).await
+}
+
+fn rpc_blocking<B: BeaconNodeBackend>(
+    backend: &B,
+    shard: String,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let shard = shard_of(backend, &shard)?;
     let api = backend.shard_eth_api(shard).ok_or_else(|| {
         ApiError::not_found(format!("shard {shard} has no JSON-RPC on this node"))
     })?;
