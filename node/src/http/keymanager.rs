@@ -4,12 +4,16 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use primitives::bls::keystore::Keystore;
 use primitives::types::PublicKeyBytes;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use storage::slashing_protection::Interchange;
+use subtle::ConstantTimeEq;
 
 use super::extract::ApiJson;
 use super::views::parse_hex;
@@ -38,6 +42,36 @@ pub(super) struct ImportRequest {
 pub(super) struct DeleteRequest {
     /// The public keys to delete, `0x` hex.
     pubkeys: Vec<String>,
+}
+
+/// Lets a request through when no token is configured or it carries
+/// `Authorization: Bearer <token>`; answers 401 otherwise. The token is compared in constant
+/// time.
+pub(super) async fn authorize(
+    State(token): State<Arc<Option<String>>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let Some(token) = token.as_deref() else {
+        return next.run(request).await;
+    };
+    let presented = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    if bool::from(presented.as_bytes().ct_eq(token.as_bytes())) {
+        next.run(request).await
+    } else {
+        ApiError {
+            code: 401,
+            message: String::from(
+                "the Keymanager API needs `Authorization: Bearer <token>` with the node's token",
+            ),
+        }
+        .into_response()
+    }
 }
 
 /// `GET /eth/v1/keystores`.

@@ -10,7 +10,8 @@
 //!   `POST /eth/v1/validator/duties/attester/{epoch}`,
 //!   `GET /eth/v1/validator/duties/proposer/{epoch}`, and `/eth/v1/events?topics=...` (SSE).
 //! - **Keymanager API**: `GET`, `POST` and `DELETE /eth/v1/keystores`, with EIP-3076
-//!   slashing protection interchange.
+//!   slashing protection interchange, behind a bearer token when one is configured
+//!   ([`HttpOptions::keymanager_token`]).
 //! - **Shard endpoints**: `/shardnet/v1/shards/{shard}/{head,blocks,blocks/{block_id},
 //!   crosslinks,accounts/{address},receipts/{tx_hash}}`.
 //! - **Ethereum JSON-RPC** of each shard: `POST /shardnet/v1/shards/{shard}/rpc`, also at
@@ -53,9 +54,43 @@ pub use backend::BeaconNodeBackend;
 
 use crate::api::ApiError;
 
-/// The server's routes over `backend`, refusing request bodies over `max_body_bytes` (413).
+/// How the server is set up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpOptions {
+    /// Request bodies larger than this get 413.
+    pub max_body_bytes: usize,
+    /// When set, the Keymanager API (`/eth/v1/keystores`) answers only requests with
+    /// `Authorization: Bearer <token>` (others get 401), as the Keymanager API specifies.
+    pub keymanager_token: Option<String>,
+}
+
+/// The server's routes over `backend`, refusing request bodies over `max_body_bytes` (413),
+/// with the Keymanager API open to whoever reaches the port.
 pub fn router<B: BeaconNodeBackend>(backend: Arc<B>, max_body_bytes: usize) -> Router {
+    router_with(
+        backend,
+        &HttpOptions {
+            max_body_bytes,
+            keymanager_token: None,
+        },
+    )
+}
+
+/// The server's routes over `backend`, set up by `options`.
+pub fn router_with<B: BeaconNodeBackend>(backend: Arc<B>, options: &HttpOptions) -> Router {
+    let keymanager = Router::new()
+        .route(
+            "/eth/v1/keystores",
+            get(keymanager::list::<B>)
+                .post(keymanager::import::<B>)
+                .delete(keymanager::delete::<B>),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(
+            Arc::new(options.keymanager_token.clone()),
+            keymanager::authorize,
+        ));
     Router::new()
+        .merge(keymanager)
         // node
         .route("/eth/v1/node/identity", get(node_api::identity::<B>))
         .route("/eth/v1/node/version", get(node_api::version))
@@ -148,13 +183,6 @@ pub fn router<B: BeaconNodeBackend>(backend: Arc<B>, max_body_bytes: usize) -> R
         )
         // events
         .route("/eth/v1/events", get(events::events::<B>))
-        // keymanager
-        .route(
-            "/eth/v1/keystores",
-            get(keymanager::list::<B>)
-                .post(keymanager::import::<B>)
-                .delete(keymanager::delete::<B>),
-        )
         // shards
         .route("/shardnet/v1/shards/{shard}/head", get(shards::head::<B>))
         .route(
@@ -184,7 +212,7 @@ pub fn router<B: BeaconNodeBackend>(backend: Arc<B>, max_body_bytes: usize) -> R
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .with_state(backend)
-        .layer(DefaultBodyLimit::max(max_body_bytes))
+        .layer(DefaultBodyLimit::max(options.max_body_bytes))
         .layer(CatchPanicLayer::custom(error::panic_response))
 }
 

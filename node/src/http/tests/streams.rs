@@ -205,3 +205,49 @@ async fn serves_on_a_loopback_socket() {
     assert!(response.contains("shardnet/v"), "{response}");
     server.abort();
 }
+
+#[tokio::test]
+async fn the_keymanager_api_takes_a_bearer_token_when_configured() {
+    let options = crate::http::HttpOptions {
+        max_body_bytes: super::MAX_BODY,
+        keymanager_token: Some(String::from("secret-token")),
+    };
+    let app = crate::http::router_with(chain(), &options);
+    for (authorization, status) in [
+        (None, StatusCode::UNAUTHORIZED),
+        (Some("Bearer wrong"), StatusCode::UNAUTHORIZED),
+        (Some("secret-token"), StatusCode::UNAUTHORIZED),
+        (Some("Bearer secret-token"), StatusCode::OK),
+    ] {
+        let mut request = Request::builder().uri("/eth/v1/keystores");
+        if let Some(authorization) = authorization {
+            request = request.header("authorization", authorization);
+        }
+        let response = app
+            .clone()
+            .oneshot(request.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), status, "{authorization:?}");
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        if status == StatusCode::UNAUTHORIZED {
+            assert_eq!(body["code"], json!(401));
+        } else {
+            assert!(body["data"].is_array());
+        }
+    }
+    // The other APIs need no token.
+    let response = app
+        .oneshot(
+            Request::builder()
+                .uri("/eth/v1/node/version")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
