@@ -165,6 +165,9 @@ fn cases() -> Vec<Case> {
         get(format!("/shardnet/v1/shards/0/blocks/{unknown_root}"), 404),
         get("/shardnet/v1/shards/0/blocks/999", 404),
         get("/shardnet/v1/shards/0/crosslinks/extra", 404),
+        get("/shardnet/v1/shards/x/crosslinks", 400),
+        get("/shardnet/v1/shards/99/crosslinks", 404),
+        get("/shardnet/v1/shards/18446744073709551616/crosslinks", 400),
         get("/shardnet/v1/shards/0/accounts/0x12", 400),
         get("/shardnet/v1/shards/0/accounts/zz", 400),
         get(format!("/shardnet/v1/shards/0/accounts/{other_home}"), 400),
@@ -202,6 +205,10 @@ fn cases() -> Vec<Case> {
         ("DELETE", "/eth/v1/node/version".into(), None, 405),
         post("/eth/v1/beacon/genesis", "{}", 405),
         get("/eth/v1/beacon/blocks", 405),
+        post("/metrics", "{}", 405),
+        post("/eth/v1/node/health", "{}", 405),
+        post("/eth/v1/config/spec", "{}", 405),
+        ("PUT", "/eth/v1/keystores".into(), Some("{}".into()), 405),
     ]
 }
 
