@@ -4,6 +4,7 @@
 //! - [`clock`]: wall time behind a trait (system and manual), and the slot arithmetic over it.
 //! - [`config`]: the node's TOML configuration.
 //! - [`api`]: the Beacon API's identifiers, statuses and errors.
+//! - [`http`]: the HTTP server: Beacon, Keymanager and shard APIs, JSON-RPC, metrics.
 //! - [`rpc`]: the Ethereum JSON-RPC of a shard.
 //! - [`metrics`]: the Prometheus metrics of a node.
 //! - [`chain`]: the beacon chain service (block import, fork choice, pools, persistence).
@@ -16,6 +17,7 @@ pub mod api;
 pub mod chain;
 pub mod clock;
 pub mod config;
+pub mod http;
 pub mod metrics;
 pub mod rpc;
 pub mod runtime;
@@ -24,6 +26,6 @@ pub mod shards;
 pub mod validator;
 
 pub use runtime::{
-    ChainEvent, Node, NodeError, NodeHandle, NodeInputs, Phase, Progress, ShardBlockId,
+    ChainEvent, Node, NodeError, NodeHandle, NodeInputs, Phase, Progress, ShardBlockQuery,
     ShardBlockSummary, TransactionLocation,
 };

@@ -368,7 +368,7 @@ fn run_phase<E: EthSpec, S: Store>(shared: &Shared<E, S>, at: Progress) {
 
 /// Which shard block a query reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ShardBlockId {
+pub enum ShardBlockQuery {
     /// The canonical head.
     Head,
     /// The latest block crosslinked in the finalized beacon state.
@@ -602,13 +602,13 @@ impl<E: EthSpec, S: Store> NodeHandle<E, S> {
     pub fn shard_block(
         &self,
         shard: Shard,
-        id: ShardBlockId,
+        id: ShardBlockQuery,
     ) -> Result<Option<ShardBlockSummary>, ShardError> {
         self.with_shard(shard, |chain| {
             let info = match id {
-                ShardBlockId::Head => Some(chain.head()),
-                ShardBlockId::Finalized => Some(chain.finalized()),
-                ShardBlockId::Number(number) => chain.block_by_number(number),
+                ShardBlockQuery::Head => Some(chain.head()),
+                ShardBlockQuery::Finalized => Some(chain.finalized()),
+                ShardBlockQuery::Number(number) => chain.block_by_number(number),
             };
             Ok(info.map(|info| summary(shard, info)))
         })
@@ -619,13 +619,13 @@ impl<E: EthSpec, S: Store> NodeHandle<E, S> {
         &self,
         shard: Shard,
         address: Address,
-        id: ShardBlockId,
+        id: ShardBlockQuery,
     ) -> Result<Option<Account>, ShardError> {
         self.with_shard(shard, |chain| {
             let info = match id {
-                ShardBlockId::Head => Some(chain.head()),
-                ShardBlockId::Finalized => Some(chain.finalized()),
-                ShardBlockId::Number(number) => chain.block_by_number(number),
+                ShardBlockQuery::Head => Some(chain.head()),
+                ShardBlockQuery::Finalized => Some(chain.finalized()),
+                ShardBlockQuery::Number(number) => chain.block_by_number(number),
             };
             Ok(info.map(|info| info.execution_state.accounts().get_or_default(&address)))
         })

@@ -13,7 +13,7 @@ use alloy_rpc_types_eth::BlockNumberOrTag;
 use common::{E, config, genesis, run_slot, start};
 use node::clock::ManualClock;
 use node::rpc::{EthApi, ShardEthApi};
-use node::{ChainEvent, ShardBlockId};
+use node::{ChainEvent, ShardBlockQuery};
 use primitives::types::SignedVoluntaryExit;
 use shard::{TransferRequest, TransferSigner, home_shard};
 use storage::MemoryStore;
@@ -119,7 +119,7 @@ async fn one_node_finalizes_crosslinks_and_moves_value_across_shards() {
         let all_claimed = (0..shards).all(|shard| handle.pending_claims(shard).unwrap() == 0);
         let credited = sent.iter().zip(&balance_before).all(|(s, before)| {
             handle
-                .account(s.dest_shard, s.to, ShardBlockId::Finalized)
+                .account(s.dest_shard, s.to, ShardBlockQuery::Finalized)
                 .unwrap()
                 .is_some_and(|account| account.balance >= *before + s.value)
         });
@@ -136,7 +136,7 @@ async fn one_node_finalizes_crosslinks_and_moves_value_across_shards() {
         done,
         "after {slot} slots: finalized {finalized:?}, heads {:?}",
         (0..shards)
-            .map(|s| handle.shard_block(s, ShardBlockId::Head).unwrap())
+            .map(|s| handle.shard_block(s, ShardBlockQuery::Head).unwrap())
             .collect::<Vec<_>>()
     );
     assert!(finalized.epoch >= 2);
@@ -150,7 +150,7 @@ async fn one_node_finalizes_crosslinks_and_moves_value_across_shards() {
         let crosslink = &finalized_state.shard_states[shard as usize];
         assert!(crosslink.slot > 0, "shard {shard} never crosslinked");
         let final_block = handle
-            .shard_block(shard, ShardBlockId::Finalized)
+            .shard_block(shard, ShardBlockQuery::Finalized)
             .unwrap()
             .unwrap();
         assert_eq!(final_block.root, crosslink.latest_block_root);
@@ -223,7 +223,7 @@ async fn one_node_finalizes_crosslinks_and_moves_value_across_shards() {
     assert_eq!(finalized_epochs.last(), Some(&finalized.epoch));
     for shard in 0..shards {
         let head = handle
-            .shard_block(shard, ShardBlockId::Head)
+            .shard_block(shard, ShardBlockQuery::Head)
             .unwrap()
             .unwrap();
         assert_eq!(shard_heads[shard as usize], head.number);

@@ -9,7 +9,7 @@ use shard::WEI_PER_GWEI;
 use storage::Store;
 
 use super::{EthApi, RpcError};
-use crate::runtime::{NodeHandle, ShardBlockId};
+use crate::runtime::{NodeHandle, ShardBlockQuery};
 use crate::shards::ShardError;
 
 /// The Ethereum JSON-RPC view of one shard of a node: chain id `BASE_CHAIN_ID + shard`, block
@@ -32,12 +32,12 @@ impl<E: EthSpec, S: Store> ShardEthApi<E, S> {
     }
 }
 
-fn block_id(tag: BlockNumberOrTag) -> ShardBlockId {
+fn block_id(tag: BlockNumberOrTag) -> ShardBlockQuery {
     match tag {
-        BlockNumberOrTag::Latest | BlockNumberOrTag::Pending => ShardBlockId::Head,
-        BlockNumberOrTag::Finalized | BlockNumberOrTag::Safe => ShardBlockId::Finalized,
-        BlockNumberOrTag::Earliest => ShardBlockId::Number(0),
-        BlockNumberOrTag::Number(number) => ShardBlockId::Number(number),
+        BlockNumberOrTag::Latest | BlockNumberOrTag::Pending => ShardBlockQuery::Head,
+        BlockNumberOrTag::Finalized | BlockNumberOrTag::Safe => ShardBlockQuery::Finalized,
+        BlockNumberOrTag::Earliest => ShardBlockQuery::Number(0),
+        BlockNumberOrTag::Number(number) => ShardBlockQuery::Number(number),
     }
 }
 
@@ -60,7 +60,7 @@ impl<E: EthSpec, S: Store> EthApi for ShardEthApi<E, S> {
 
     fn block_number(&self) -> Result<u64, RpcError> {
         self.node
-            .shard_block(self.shard, ShardBlockId::Head)
+            .shard_block(self.shard, ShardBlockQuery::Head)
             .map_err(internal)?
             .map(|block| block.number)
             .ok_or_else(|| no_block(BlockNumberOrTag::Latest))
@@ -69,7 +69,7 @@ impl<E: EthSpec, S: Store> EthApi for ShardEthApi<E, S> {
     fn gas_price(&self) -> Result<U256, RpcError> {
         let head = self
             .node
-            .shard_block(self.shard, ShardBlockId::Head)
+            .shard_block(self.shard, ShardBlockQuery::Head)
             .map_err(internal)?
             .ok_or_else(|| no_block(BlockNumberOrTag::Latest))?;
         Ok(U256::from(
