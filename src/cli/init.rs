@@ -34,7 +34,8 @@ impl From<Preset> for PresetName {
 /// `shardnet init`.
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// The data directory to write (created; must be empty or absent unless --force).
+    /// The data directory to write: absent or empty, or with --force a data directory to
+    /// replace.
     #[arg(long, value_name = "DIR")]
     datadir: PathBuf,
     /// The preset the chain configuration starts from.
@@ -126,7 +127,7 @@ pub fn run(args: &InitArgs) -> anyhow::Result<()> {
     };
     let created = match AnyDataDir::create(&args.datadir, &spec, &options) {
         Ok(created) => created,
-        Err(error @ (DataDirError::AlreadyInitialized { .. } | DataDirError::NotEmpty { .. })) => {
+        Err(error @ DataDirError::AlreadyInitialized { .. }) => {
             bail!("{error} (pass --force to replace it)")
         }
         Err(error) => return Err(error.into()),

@@ -29,7 +29,8 @@ use crate::config::NodeConfig;
 
 /// How [`AnyDataDir::create`] writes a data directory.
 pub struct CreateOptions<'a> {
-    /// Replace a data directory (or any other content) already at the path.
+    /// Replace a data directory already at the path (a directory holding anything else is
+    /// never replaced).
     pub force: bool,
     /// The validators whose keystores are written (all of them when `None`): one node of a
     /// multi-node testnet holds a slice of the validators.
@@ -121,8 +122,8 @@ impl AnyDataDir {
     /// `options.keystores` with a random password each, and an empty `db/`.
     ///
     /// The directory is built under a temporary name beside `path` and renamed into place.
-    /// A `path` that already holds a data directory, or other files, is refused unless
-    /// `options.force`; then it is replaced whole, its database included.
+    /// A `path` that already holds a data directory is refused unless `options.force`; then
+    /// it is replaced whole, its database included. A `path` holding anything else is refused.
     pub fn create(
         path: &Path,
         spec: &NetworkSpec,
@@ -219,15 +220,20 @@ impl AnyDataDir {
     }
 }
 
-/// Refuses a target that holds a data directory or other files, unless `force`.
+/// Refuses a target that holds a data directory (unless `force`) or other files (always: a
+/// mistyped path must not cost a directory of someone's files).
 fn check_target(path: &Path, force: bool) -> Result<(), DataDirError> {
-    if !path.exists() || force {
+    if !path.exists() {
         return Ok(());
     }
     if is_initialized(path) {
-        return Err(DataDirError::AlreadyInitialized {
-            path: path.to_path_buf(),
-        });
+        return if force {
+            Ok(())
+        } else {
+            Err(DataDirError::AlreadyInitialized {
+                path: path.to_path_buf(),
+            })
+        };
     }
     let empty = path.is_dir()
         && fs::read_dir(path)
@@ -279,11 +285,11 @@ impl Staging {
         })
     }
 
-    /// Renames the staged directory to `target`, replacing what is there when `force`.
+    /// Renames the staged directory to `target`, replacing a data directory there when `force`.
     fn install(mut self, target: &Path, force: bool) -> Result<(), DataDirError> {
         check_target(target, force)?;
         let replaced = if target.exists() {
-            if force {
+            if is_initialized(target) {
                 let old = sibling(target, "replaced")?;
                 if old.exists() {
                     fs::remove_dir_all(&old).map_err(DataDirError::io(&old))?;

@@ -1,5 +1,5 @@
 //! The data directory of a node: the network's genesis and configuration, the validator keys
-//! and the database, in files that [`DataDir::create`] writes once and [`AnyDataDir::open`]
+//! and the database, in files that [`AnyDataDir::create`] writes once and [`AnyDataDir::open`]
 //! loads and checks at every start.
 //!
 //! ```text
@@ -34,6 +34,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use beacon::GENESIS_EPOCH;
 use beacon::accessors::is_active_validator;
 use primitives::types::{BeaconState, DepositData, PublicKeyBytes, Root};
 use primitives::{ChainConfig, EthSpec, MainnetEthSpec, MinimalEthSpec, PresetName};
@@ -283,7 +284,7 @@ fn read_genesis_state<E: EthSpec>(
     let active = state
         .validators
         .iter()
-        .filter(|validator| is_active_validator(validator, 0))
+        .filter(|validator| is_active_validator(validator, GENESIS_EPOCH))
         .count() as u64;
     if active == 0 || active < config.min_genesis_active_validator_count {
         return Err(mismatch(format!(

@@ -180,10 +180,16 @@ fn an_existing_directory_is_replaced_only_when_forced() {
     let busy = path.with_file_name("busy");
     fs::create_dir(&busy).unwrap();
     fs::write(busy.join("notes.txt"), "mine").unwrap();
-    assert!(matches!(
-        AnyDataDir::create(&busy, &later, &CreateOptions::default()),
-        Err(DataDirError::NotEmpty { .. })
-    ));
+    for force in [false, true] {
+        let options = CreateOptions {
+            force,
+            ..CreateOptions::default()
+        };
+        assert!(matches!(
+            AnyDataDir::create(&busy, &later, &options),
+            Err(DataDirError::NotEmpty { .. })
+        ));
+    }
     assert_eq!(fs::read_to_string(busy.join("notes.txt")).unwrap(), "mine");
 }
 
