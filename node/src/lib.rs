@@ -3,6 +3,7 @@
 //!
 //! - [`clock`]: wall time behind a trait (system and manual), and the slot arithmetic over it.
 //! - [`config`]: the node's TOML configuration.
+//! - [`datadir`]: the data directory: genesis, chain configuration, keystores, database.
 //! - [`api`]: the Beacon API's identifiers, statuses and errors.
 //! - [`http`]: the HTTP server: Beacon, Keymanager and shard APIs, JSON-RPC, metrics.
 //! - [`rpc`]: the Ethereum JSON-RPC of a shard.
@@ -17,6 +18,7 @@ pub mod api;
 pub mod chain;
 pub mod clock;
 pub mod config;
+pub mod datadir;
 pub mod http;
 pub mod metrics;
 pub mod rpc;

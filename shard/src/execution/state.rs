@@ -57,6 +57,21 @@ impl ExecutionState {
         }
     }
 
+    /// A shard's genesis state: `accounts`, and a deposit contract already holding `deposits`
+    /// in order. Shard 0 is given the beacon genesis deposits, so that its contract's root and
+    /// count equal the genesis state's `eth1_data` and later deposits extend the same tree;
+    /// other shards are given none.
+    pub fn genesis(
+        accounts: AccountState,
+        deposits: impl IntoIterator<Item = DepositData>,
+    ) -> Result<Self, DepositRevert> {
+        let mut state = Self::new(accounts);
+        for data in deposits {
+            state.deposit_contract.deposit(data)?;
+        }
+        Ok(state)
+    }
+
     /// The accounts.
     pub fn accounts(&self) -> &AccountState {
         &self.accounts
@@ -189,6 +204,30 @@ mod tests {
             spent_receipts_root: state.spent_receipts().root(),
         }
         .tree_hash_root()
+    }
+
+    #[test]
+    fn genesis_seeds_the_deposit_contract() {
+        let deposits: Vec<DepositData> = (0..3u8)
+            .map(|i| DepositData {
+                amount: 32_000_000_000 + u64::from(i),
+                ..DepositData::default()
+            })
+            .collect();
+        let state = ExecutionState::genesis(AccountState::default(), deposits.clone()).unwrap();
+        let mut contract = DepositContract::new();
+        for data in &deposits {
+            contract.deposit(data.clone()).unwrap();
+        }
+        assert_eq!(state.deposit_contract().deposit_count(), 3);
+        assert_eq!(state.deposit_contract().deposits(), deposits.as_slice());
+        assert_eq!(
+            state.deposit_contract().get_deposit_root(),
+            contract.get_deposit_root()
+        );
+        let empty = ExecutionState::genesis(AccountState::default(), []).unwrap();
+        assert_eq!(empty, ExecutionState::default());
+        assert_ne!(empty.root(), state.root());
     }
 
     #[test]

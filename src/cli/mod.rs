@@ -1,0 +1,64 @@
+//! The command line: one module per subcommand, each with its arguments (`clap` derive) and a
+//! `run` that returns `anyhow::Result`. Errors print as one line with their causes
+//! (`error: a: b: c`) and exit with status 1; argument errors are clap's (status 2).
+
+mod config;
+mod init;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+/// shardnet: a sharded proof-of-stake chain after Ethereum 2.0 phase 1.
+#[derive(Debug, Parser)]
+#[command(name = "shardnet", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a data directory: genesis, chain configuration, prefunded accounts and the
+    /// keystores of every validator (a single node holding all of them).
+    Init(init::InitArgs),
+    /// Inspect the configuration of a data directory.
+    Config(config::ConfigArgs),
+}
+
+/// Parses the arguments, runs the subcommand and turns its error into an exit status.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let result = match cli.command {
+        Command::Init(args) => init::run(&args),
+        Command::Config(args) => config::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`shardnet config show | head`): nothing left to say.
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Logs go to standard error, filtered by `RUST_LOG` (default `info`).
+fn init_logging() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
