@@ -24,8 +24,8 @@ use alloy_primitives::{Address, B256};
 use parking_lot::RwLock;
 use primitives::bls::SecretKey;
 use primitives::types::{
-    Attestation, AttesterSlashing, BeaconState, Bytes32, Checkpoint, ProposerSlashing, Root, Shard,
-    SignedBeaconBlock, SignedShardBlock, SignedVoluntaryExit, Slot,
+    Attestation, AttesterSlashing, BeaconState, Bytes32, Checkpoint, ProposerSlashing,
+    PublicKeyBytes, Root, Shard, SignedBeaconBlock, SignedShardBlock, SignedVoluntaryExit, Slot,
 };
 use primitives::{ChainConfig, EthSpec};
 use shard::{Account, ExecutionState};
@@ -688,6 +688,20 @@ impl<E: EthSpec, S: Store> NodeHandle<E, S> {
                 finalized: chain.is_finalized(&info.root),
             }))
         })
+    }
+
+    /// Runs `read` on the chain of `shard`, `None` when the node does not track it.
+    pub fn with_shard_chain<T>(
+        &self,
+        shard: Shard,
+        read: impl FnOnce(&crate::shards::ShardChain<E>) -> T,
+    ) -> Option<T> {
+        self.shared.chains.read().shards.get(&shard).map(read)
+    }
+
+    /// The public keys of the validators the node runs.
+    pub fn validator_pubkeys(&self) -> Vec<PublicKeyBytes> {
+        self.shared.validator.pubkeys()
     }
 
     /// The slashing protection database of the node's validators.

@@ -34,6 +34,7 @@ mod events;
 mod extract;
 mod keymanager;
 mod node_api;
+pub mod node_backend;
 mod pool;
 mod shards;
 mod views;
@@ -51,6 +52,7 @@ use serde_json::{Value, json};
 use tower_http::catch_panic::CatchPanicLayer;
 
 pub use backend::BeaconNodeBackend;
+pub use node_backend::NodeBackend;
 
 use crate::api::ApiError;
 

@@ -109,6 +109,11 @@ impl ValidatorClient {
         self.keys.is_empty()
     }
 
+    /// The public keys held.
+    pub fn pubkeys(&self) -> Vec<PublicKeyBytes> {
+        self.keys.values().map(|(_, pubkey)| *pubkey).collect()
+    }
+
     /// The slashing protection database.
     pub fn slashing_protection(&self) -> &SlashingDatabase {
         &self.slashing_protection
