@@ -2,7 +2,7 @@
 //! prefunded accounts on every shard) holding the keystores of all its validators.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::bail;
 use clap::{Args, ValueEnum};
@@ -38,6 +38,16 @@ pub struct InitArgs {
     /// replace.
     #[arg(long, value_name = "DIR")]
     datadir: PathBuf,
+    #[command(flatten)]
+    network: NetworkArgs,
+    /// Replace the data directory (database included) if one is already there.
+    #[arg(long)]
+    force: bool,
+}
+
+/// The flags that describe a new network (shared by `init` and `dev`).
+#[derive(Debug, Args)]
+pub struct NetworkArgs {
     /// The preset the chain configuration starts from.
     #[arg(long, value_enum, default_value_t = Preset::Minimal)]
     preset: Preset,
@@ -61,9 +71,6 @@ pub struct InitArgs {
     /// Genesis this many seconds from now.
     #[arg(long, value_name = "SECS", default_value_t = DEFAULT_GENESIS_DELAY_SECS)]
     genesis_delay: u64,
-    /// Replace the data directory (database included) if one is already there.
-    #[arg(long)]
-    force: bool,
 }
 
 fn parse_count(text: &str) -> Result<u64, String> {
@@ -90,7 +97,7 @@ fn parse_override(text: &str) -> Result<(String, String), String> {
     }
 }
 
-impl InitArgs {
+impl NetworkArgs {
     /// The network these arguments describe: the defaults with the flags applied.
     fn network_spec(&self) -> anyhow::Result<NetworkSpec> {
         let mut spec = NetworkSpec {
@@ -113,7 +120,13 @@ impl InitArgs {
 
 /// Runs `shardnet init`.
 pub fn run(args: &InitArgs) -> anyhow::Result<()> {
-    let spec = args.network_spec()?;
+    create(&args.datadir, &args.network, args.force)
+}
+
+/// Writes the data directory `datadir` for the network `network` describes, and prints what
+/// it holds.
+pub fn create(datadir: &Path, network: &NetworkArgs, force: bool) -> anyhow::Result<()> {
+    let spec = network.network_spec()?;
     let config = spec.chain_config()?;
     let bar = ProgressBar::new(spec.validators).with_style(
         ProgressStyle::with_template("writing keystores {bar:30} {pos}/{len} {elapsed}")
@@ -121,11 +134,11 @@ pub fn run(args: &InitArgs) -> anyhow::Result<()> {
     );
     let tick = || bar.inc(1);
     let options = CreateOptions {
-        force: args.force,
+        force,
         progress: Some(&tick),
         ..CreateOptions::default()
     };
-    let created = match AnyDataDir::create(&args.datadir, &spec, &options) {
+    let created = match AnyDataDir::create(datadir, &spec, &options) {
         Ok(created) => created,
         Err(error @ DataDirError::AlreadyInitialized { .. }) => {
             bail!("{error} (pass --force to replace it)")

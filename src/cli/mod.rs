@@ -3,7 +3,9 @@
 //! (`error: a: b: c`) and exit with status 1; argument errors are clap's (status 2).
 
 mod config;
+mod dev;
 mod init;
+mod node;
 
 use std::process::ExitCode;
 
@@ -25,6 +27,12 @@ enum Command {
     Init(init::InitArgs),
     /// Inspect the configuration of a data directory.
     Config(config::ConfigArgs),
+    /// Run a node on a data directory: its chains, its validators' duties and the HTTP server
+    /// (Beacon API, shard endpoints, JSON-RPC per shard, metrics), until Ctrl-C or SIGTERM.
+    Node(node::NodeArgs),
+    /// Create a local network's data directory if there is none (or reuse it) and run its
+    /// node: one command from nothing to a running chain.
+    Dev(dev::DevArgs),
 }
 
 /// Parses the arguments, runs the subcommand and turns its error into an exit status.
@@ -34,6 +42,8 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Init(args) => init::run(&args),
         Command::Config(args) => config::run(&args),
+        Command::Node(args) => node::run(&args),
+        Command::Dev(args) => dev::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
