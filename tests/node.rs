@@ -3,7 +3,8 @@
 //! observed through its HTTP port only: transfers within and across shards sent as signed
 //! raw transactions over JSON-RPC, finality, crosslinks, receipts, balances. The process is
 //! then killed with SIGKILL in the middle of an epoch and started again on the same
-//! directory and port: the finalized checkpoint must not go back, and finality must advance.
+//! directory and port: the finalized checkpoint must not go back, and finality must advance,
+//! while one validator's key is deleted and imported again through the Keymanager API.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -162,6 +163,52 @@ struct Sent {
     hash: B256,
     to: Address,
     value: U256,
+}
+
+/// The Keymanager API on the running node: one key deleted (its files go, its slashing
+/// protection comes back) and imported again with that history.
+fn keymanager_round_trip(address: SocketAddr, datadir: &Path) {
+    let listed = get(address, "/eth/v1/keystores").expect("keystores");
+    assert_eq!(listed.as_array().map(Vec::len), Some(64), "{listed}");
+    let pubkey = listed[0]["validating_pubkey"]
+        .as_str()
+        .expect("a public key")
+        .to_owned();
+    let keystore_file = datadir.join("keystores").join(format!("{pubkey}.json"));
+    let secret_file = datadir.join("secrets").join(&pubkey);
+    let keystore = std::fs::read_to_string(&keystore_file).expect("the keystore file");
+    let password = std::fs::read_to_string(&secret_file).expect("the password file");
+    let password = password.trim_end_matches('\n').to_owned();
+
+    let request = json!({"pubkeys": [pubkey]});
+    let reply = http(address, "DELETE", "/eth/v1/keystores", Some(&request)).expect("delete");
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let deleted: Value = serde_json::from_str(&reply.body).expect("JSON");
+    assert_eq!(deleted["data"][0]["status"], json!("deleted"), "{deleted}");
+    let interchange = deleted["slashing_protection"]
+        .as_str()
+        .expect("an interchange");
+    assert!(interchange.contains(&pubkey), "{interchange}");
+    assert!(!keystore_file.exists() && !secret_file.exists());
+    let listed = get(address, "/eth/v1/keystores").expect("keystores");
+    assert_eq!(listed.as_array().map(Vec::len), Some(63));
+
+    let request = json!({
+        "keystores": [keystore],
+        "passwords": [password],
+        "slashing_protection": interchange,
+    });
+    let reply = http(address, "POST", "/eth/v1/keystores", Some(&request)).expect("import");
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let imported: Value = serde_json::from_str(&reply.body).expect("JSON");
+    assert_eq!(
+        imported["data"][0]["status"],
+        json!("imported"),
+        "{imported}"
+    );
+    assert!(keystore_file.exists() && secret_file.exists());
+    let listed = get(address, "/eth/v1/keystores").expect("keystores");
+    assert_eq!(listed.as_array().map(Vec::len), Some(64));
 }
 
 #[test]
@@ -323,6 +370,7 @@ fn node_finalizes_moves_value_across_shards_and_survives_kill_9() {
         resumed >= finalized_before,
         "finality went back from {finalized_before} to {resumed}"
     );
+    keymanager_round_trip(address, &datadir);
     let deadline = Instant::now() + Duration::from_secs(60);
     wait_until(deadline, "finality past the kill", || {
         finalized_epoch(address).is_some_and(|epoch| epoch > finalized_before)

@@ -704,6 +704,38 @@ impl<E: EthSpec, S: Store> NodeHandle<E, S> {
         self.shared.validator.pubkeys()
     }
 
+    /// Whether the node holds the key of `pubkey`.
+    pub fn holds_validator_key(&self, pubkey: &PublicKeyBytes) -> bool {
+        self.shared.validator.holds(pubkey)
+    }
+
+    /// Adds a validator key while the node runs, registered with slashing protection first:
+    /// its validator performs duties from the next one on, once the head state lists it (a
+    /// pending deposit waits). Returns `false` when the key is already held.
+    pub fn add_validator_key(&self, key: SecretKey) -> Result<bool, storage::StoreError> {
+        let pubkey = key.public_key().to_bytes();
+        let index = self.head_state().ok().and_then(|state| {
+            state
+                .validators
+                .iter()
+                .zip(0u64..)
+                .find(|(validator, _)| validator.pubkey == pubkey)
+                .map(|(_, index)| index)
+        });
+        self.shared.validator.add_key(key, index)
+    }
+
+    /// Stops signing with the key of `pubkey`; returns whether it was held. When this
+    /// returns, no duty is signing with it any more (a duty runs under the chains' lock, which
+    /// is taken once after the key is gone), so slashing protection holds its last signature.
+    pub fn remove_validator_key(&self, pubkey: &PublicKeyBytes) -> bool {
+        let removed = self.shared.validator.remove_key(pubkey);
+        if removed {
+            drop(self.shared.chains.write());
+        }
+        removed
+    }
+
     /// The slashing protection database of the node's validators.
     pub fn slashing_protection(&self) -> &SlashingDatabase {
         self.shared.validator.slashing_protection()

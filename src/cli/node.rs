@@ -13,7 +13,6 @@ use clap::Args;
 use node::clock::SystemClock;
 use node::config::{NodeConfig, TrackShards};
 use node::datadir::{AnyDataDir, DataDir, is_initialized};
-use node::http::node_backend::update_metrics;
 use node::http::{HttpOptions, NodeBackend, router_with, serve};
 use node::metrics::NodeMetrics;
 use node::{Node, NodeHandle, NodeInputs, Phase, ShardBlockQuery};
@@ -156,13 +155,12 @@ async fn serve_node<E: EthSpec>(
     .context("starting the node")?;
     let handle = node.handle();
     let metrics = Arc::new(NodeMetrics::new());
-    let backend = Arc::new(NodeBackend::new(
-        handle.clone(),
-        &listen.to_string(),
-        Arc::clone(&metrics),
-    ));
+    let backend = Arc::new(
+        NodeBackend::new(handle.clone(), &listen.to_string(), metrics)
+            .with_data_dir(dir.path.clone()),
+    );
     let router = router_with(
-        backend,
+        Arc::clone(&backend),
         &HttpOptions {
             max_body_bytes: config.http.max_body_bytes,
             keymanager_token: None,
@@ -191,7 +189,7 @@ async fn serve_node<E: EthSpec>(
         );
         println!("stop with Ctrl-C");
     }
-    let status = tokio::spawn(report_each_slot(handle, Arc::clone(&metrics)));
+    let status = tokio::spawn(report_each_slot(handle, Arc::clone(&backend)));
 
     let outcome = tokio::select! {
         signal = shutdown_signal() => signal.map(|name| info!(signal = name, "shutting down")),
@@ -239,7 +237,7 @@ async fn shutdown_signal() -> anyhow::Result<&'static str> {
 /// After each slot's last phase: brings the metrics up to date and logs one status line.
 async fn report_each_slot<E: EthSpec, S: storage::Store + 'static>(
     node: NodeHandle<E, S>,
-    metrics: Arc<NodeMetrics>,
+    backend: Arc<NodeBackend<E, S>>,
 ) {
     let mut progress = node.subscribe();
     while progress.changed().await.is_ok() {
@@ -251,9 +249,9 @@ async fn report_each_slot<E: EthSpec, S: storage::Store + 'static>(
             continue;
         }
         let reader = node.clone();
-        let metrics = Arc::clone(&metrics);
+        let backend = Arc::clone(&backend);
         let line = tokio::task::spawn_blocking(move || {
-            update_metrics(&reader, &metrics);
+            backend.update_metrics();
             status_line(&reader)
         })
         .await;

@@ -130,7 +130,10 @@ pub(super) async fn import<B: BeaconNodeBackend>(
             interchange.metadata.genesis_validators_root
         )));
     }
-    Ok(data(backend.import_keystores(keystores, interchange)?))
+    // Decryption is deliberately slow (scrypt, PBKDF2): off the async workers.
+    let outcomes =
+        super::on_blocking(move || backend.import_keystores(keystores, interchange)).await?;
+    Ok(data(outcomes))
 }
 
 /// `DELETE /eth/v1/keystores`: one outcome per key, and the slashing protection interchange
@@ -154,7 +157,8 @@ pub(super) async fn delete<B: BeaconNodeBackend>(
                 .ok_or_else(|| ApiError::bad_request(format!("invalid public key `{text}`")))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let (outcomes, interchange) = backend.delete_keystores(pubkeys)?;
+    let (outcomes, interchange) =
+        super::on_blocking(move || backend.delete_keystores(pubkeys)).await?;
     let slashing_protection = interchange
         .to_json_string()
         .map_err(|error| ApiError::internal(format!("cannot encode the interchange: {error}")))?;

@@ -3,10 +3,13 @@
 //! node's [`ChainEvent`]s become the Beacon API's events, and the metrics are brought up to
 //! date from the chains whenever they are rendered.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use alloy_primitives::{Address, B256};
+use parking_lot::Mutex;
 use primitives::bls::keystore::Keystore;
 use primitives::types::{Attestation, PublicKeyBytes, Root, Shard, SignedBeaconBlock, Slot};
 use primitives::{ChainConfig, EthSpec};
@@ -25,6 +28,7 @@ use super::backend::{
 };
 use crate::api::{ApiError, BlockId, StateId};
 use crate::chain::ChainError;
+use crate::datadir::{keystore_path, secret_path};
 use crate::metrics::NodeMetrics;
 use crate::rpc::{EthApi, ShardEthApi};
 use crate::runtime::{ChainEvent, NodeHandle};
@@ -41,6 +45,9 @@ pub struct NodeBackend<E: EthSpec, S: Store> {
     identity: NodeIdentity,
     metrics: Arc<NodeMetrics>,
     events: broadcast::Sender<Event<E>>,
+    data_dir: Option<PathBuf>,
+    /// Per shard, the head slot and crosslinked shard slot of the last metrics update.
+    crosslinks_seen: Mutex<BTreeMap<Shard, (Slot, Slot)>>,
 }
 
 impl<E: EthSpec, S: Store + 'static> NodeBackend<E, S> {
@@ -75,6 +82,8 @@ impl<E: EthSpec, S: Store + 'static> NodeBackend<E, S> {
             identity,
             metrics,
             events,
+            data_dir: None,
+            crosslinks_seen: Mutex::new(BTreeMap::new()),
         }
     }
 
@@ -96,7 +105,7 @@ impl<E: EthSpec, S: Store + 'static> NodeBackend<E, S> {
         };
         Ok(Some(StateAt {
             finalized: self.is_finalized_slot(state.slot)
-                && self.is_canonical(block_root, state.slot),
+                && self.is_canonical(block_root),
             root: block.message.state_root,
             state,
         }))
@@ -109,7 +118,7 @@ impl<E: EthSpec, S: Store + 'static> NodeBackend<E, S> {
             .saturating_mul(self.node.config().slots_per_epoch)
     }
 
-    fn is_canonical(&self, block_root: Root, _slot: Slot) -> bool {
+    fn is_canonical(&self, block_root: Root) -> bool {
         let Ok(Some(block)) = self.node.block_by_root(&block_root) else {
             return false;
         };
@@ -132,7 +141,7 @@ impl<E: EthSpec, S: Store + 'static> NodeBackend<E, S> {
         let Some(block) = self.node.block_by_root(&root).map_err(chain_error)? else {
             return Ok(None);
         };
-        let canonical = self.is_canonical(root, block.message.slot);
+        let canonical = self.is_canonical(root);
         Ok(Some(BlockAt {
             finalized: canonical && self.is_finalized_slot(block.message.slot),
             canonical,
@@ -177,55 +186,124 @@ impl<E: EthSpec, S: Store + 'static> NodeBackend<E, S> {
         })
     }
 
-    /// Brings the metrics up to date from the chains.
-    pub fn update_metrics(&self) {
-        update_metrics(&self.node, &self.metrics);
+    /// Keeps imported keystores in the data directory at `path` (`keystores/`, `secrets/`),
+    /// where the node loads them again at its next start.
+    pub fn with_data_dir(mut self, path: PathBuf) -> Self {
+        self.data_dir = Some(path);
+        self
     }
-}
 
-/// Brings `metrics` up to date from `node`'s chains: head, checkpoints, participation, the
-/// shards' heads, crosslinks, transactions and mempools, and the database size.
-pub fn update_metrics<E: EthSpec, S: Store>(node: &NodeHandle<E, S>, metrics: &NodeMetrics) {
-    let head = node.head();
-    metrics.head_slot.set(head.slot as f64);
-    metrics
-        .justified_epoch
-        .set(node.justified_checkpoint().epoch as f64);
-    metrics
-        .finalized_epoch
-        .set(node.finalized_checkpoint().epoch as f64);
-    metrics.peers.set(0.0);
-    if let Ok(size) = node.with_beacon(|chain| chain.store().size_on_disk()) {
-        metrics.database_size.set(size as f64);
-    }
-    let Ok(state) = node.head_state() else {
-        return;
-    };
-    if let Some(ratio) = previous_epoch_participation(&state, node.config()) {
-        metrics.attestation_participation.set(ratio);
-    }
-    for shard in node.shards() {
-        let shard_metrics = metrics.shard(shard);
-        let Some(stats) = node.with_shard_chain(shard, |chain| ShardStats::of(chain)) else {
-            continue;
+    fn import_one(&self, keystore: &Keystore, password: &str) -> KeystoreOutcome<ImportStatus> {
+        let outcome = |status, message: String| KeystoreOutcome { status, message };
+        if self.node.holds_validator_key(keystore.pubkey()) {
+            return outcome(ImportStatus::Duplicate, String::new());
+        }
+        let key = match keystore.decrypt(password) {
+            Ok(key) => key,
+            Err(error) => return outcome(ImportStatus::Error, error.to_string()),
         };
-        shard_metrics.head_slot.set(stats.head_slot as f64);
-        shard_metrics.mempool_transactions.set(stats.mempool as f64);
-        shard_metrics.transactions_included.absolute(stats.included);
-        shard_metrics
-            .transactions_finalized
-            .absolute(stats.finalized);
-        if let Some(shard_state) = usize::try_from(shard)
-            .ok()
-            .and_then(|index| state.shard_states.get(index))
-        {
-            shard_metrics.crosslinked_slot.set(shard_state.slot as f64);
-            // Every slot since genesis at which the shard had a committee either got its
-            // crosslink in (the shard state's slot) or missed it.
-            shard_metrics.crosslinks.absolute(shard_state.slot);
+        if let Err(error) = self.write_files(keystore, password) {
+            return outcome(ImportStatus::Error, error);
+        }
+        match self.node.add_validator_key(key) {
+            Ok(true) => outcome(ImportStatus::Imported, String::new()),
+            Ok(false) => outcome(ImportStatus::Duplicate, String::new()),
+            Err(error) => outcome(ImportStatus::Error, format!("slashing protection: {error}")),
+        }
+    }
+
+    /// Writes the keystore and its password into the data directory, if there is one.
+    fn write_files(&self, keystore: &Keystore, password: &str) -> Result<(), String> {
+        let Some(root) = &self.data_dir else {
+            return Ok(());
+        };
+        let pubkey = keystore.pubkey();
+        let json = keystore.to_json().map_err(|error| error.to_string())?;
+        let write = |path: PathBuf, text: &str| -> Result<(), String> {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|error| format!("cannot create {}: {error}", parent.display()))?;
+            }
+            std::fs::write(&path, text)
+                .map_err(|error| format!("cannot write {}: {error}", path.display()))
+        };
+        write(secret_path(root, pubkey), password)?;
+        write(keystore_path(root, pubkey), &json)
+    }
+
+    /// Removes the keystore and password files of `pubkey`, if there are any.
+    fn remove_files(&self, pubkey: &PublicKeyBytes) -> Result<(), String> {
+        let Some(root) = &self.data_dir else {
+            return Ok(());
+        };
+        for path in [keystore_path(root, pubkey), secret_path(root, pubkey)] {
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                Err(error) => return Err(format!("cannot remove {}: {error}", path.display())),
+            }
+        }
+        Ok(())
+    }
+
+    /// Brings the metrics up to date from the chains: head, checkpoints, participation, the
+    /// shards' heads, crosslinks, transactions and mempools, and the database size. Called
+    /// once a slot by the node's driver loop and whenever the metrics are rendered.
+    pub fn update_metrics(&self) {
+        let node = &self.node;
+        let metrics = &self.metrics;
+        let head = node.head();
+        metrics.head_slot.set(head.slot as f64);
+        metrics
+            .justified_epoch
+            .set(node.justified_checkpoint().epoch as f64);
+        metrics
+            .finalized_epoch
+            .set(node.finalized_checkpoint().epoch as f64);
+        metrics.peers.set(0.0);
+        if let Ok(size) = node.with_beacon(|chain| chain.store().size_on_disk()) {
+            metrics.database_size.set(size as f64);
+        }
+        let Ok(state) = node.head_state() else {
+            return;
+        };
+        if let Some(ratio) = previous_epoch_participation(&state, node.config()) {
+            metrics.attestation_participation.set(ratio);
+        }
+        for shard in node.shards() {
+            let shard_metrics = metrics.shard(shard);
+            let Some(stats) = node.with_shard_chain(shard, |chain| ShardStats::of(chain)) else {
+                continue;
+            };
+            shard_metrics.head_slot.set(stats.head_slot as f64);
+            shard_metrics.mempool_transactions.set(stats.mempool as f64);
+            shard_metrics.transactions_included.absolute(stats.included);
             shard_metrics
-                .crosslinks_missed
-                .absolute(head.slot.saturating_sub(shard_state.slot).saturating_sub(1));
+                .transactions_finalized
+                .absolute(stats.finalized);
+            if let Some(shard_state) = usize::try_from(shard)
+                .ok()
+                .and_then(|index| state.shard_states.get(index))
+            {
+                shard_metrics.crosslinked_slot.set(shard_state.slot as f64);
+                // Between two looks at the head, a head that moved on either carried the shard's
+                // crosslink forward (one crosslink) or did not (a miss per slot passed).
+                let mut seen = self.crosslinks_seen.lock();
+                let now = (head.slot, shard_state.slot);
+                if let Some((last_head, last_crosslink)) = seen.insert(shard, now)
+                    && head.slot > last_head
+                {
+                    let passed = head.slot.saturating_sub(last_head);
+                    if shard_state.slot > last_crosslink {
+                        shard_metrics.crosslinks.increment(1);
+                        shard_metrics
+                            .crosslinks_missed
+                            .increment(passed.saturating_sub(1));
+                    } else {
+                        shard_metrics.crosslinks_missed.increment(passed);
+                    }
+                }
+            }
         }
     }
 }
@@ -660,66 +738,82 @@ impl<E: EthSpec, S: Store + 'static> BeaconNodeBackend for NodeBackend<E, S> {
     }
 
     fn keystores(&self) -> Result<Vec<KeystoreInfo>, ApiError> {
-        Ok(self
-            .node
-            .validator_pubkeys()
+        let mut pubkeys = self.node.validator_pubkeys();
+        pubkeys.sort_unstable_by_key(ToString::to_string);
+        Ok(pubkeys
             .into_iter()
             .map(|pubkey| KeystoreInfo {
                 validating_pubkey: pubkey,
                 derivation_path: None,
-                readonly: true,
+                readonly: false,
             })
             .collect())
     }
 
+    /// Imports the interchange first (all or nothing), then each keystore: decrypted with its
+    /// password, written with its password into the data directory, registered with slashing
+    /// protection and handed to the validator client.
     fn import_keystores(
         &self,
         keystores: Vec<(Keystore, String)>,
-        _slashing_protection: Option<Interchange>,
+        slashing_protection: Option<Interchange>,
     ) -> Result<Vec<KeystoreOutcome<ImportStatus>>, ApiError> {
-        let held = self.node.validator_pubkeys();
+        if let Some(interchange) = &slashing_protection {
+            self.node
+                .slashing_protection()
+                .import_interchange(interchange, self.genesis.validators_root)
+                .map_err(|error| {
+                    ApiError::bad_request(format!("slashing protection not imported: {error}"))
+                })?;
+        }
         Ok(keystores
             .into_iter()
-            .map(|(keystore, _)| {
-                if held.contains(keystore.pubkey()) {
-                    KeystoreOutcome {
-                        status: ImportStatus::Duplicate,
-                        message: String::new(),
-                    }
-                } else {
-                    KeystoreOutcome {
-                        status: ImportStatus::Error,
-                        message: String::from(
-                            "this node loads validator keys from its data directory at start",
-                        ),
-                    }
-                }
-            })
+            .map(|(keystore, password)| self.import_one(&keystore, &password))
             .collect())
     }
 
+    /// Stops each held key's duties, removes its files, and returns the interchange of the
+    /// keys deleted and of those only slashing protection knows.
     fn delete_keystores(
         &self,
         pubkeys: Vec<PublicKeyBytes>,
     ) -> Result<(Vec<KeystoreOutcome<DeleteStatus>>, Interchange), ApiError> {
-        let held = self.node.validator_pubkeys();
+        let protection = self.node.slashing_protection();
+        let mut exported = Vec::new();
         let outcomes = pubkeys
             .iter()
             .map(|pubkey| {
-                if held.contains(pubkey) {
-                    KeystoreOutcome {
+                let outcome = |status| KeystoreOutcome {
+                    status,
+                    message: String::new(),
+                };
+                if self.node.remove_validator_key(pubkey) {
+                    exported.push(*pubkey);
+                    if let Err(error) = self.remove_files(pubkey) {
+                        return KeystoreOutcome {
+                            status: DeleteStatus::Error,
+                            message: format!("the key no longer signs, but {error}"),
+                        };
+                    }
+                    return outcome(DeleteStatus::Deleted);
+                }
+                match protection.is_registered(pubkey) {
+                    Ok(true) => {
+                        exported.push(*pubkey);
+                        outcome(DeleteStatus::NotActive)
+                    }
+                    Ok(false) => outcome(DeleteStatus::NotFound),
+                    Err(error) => KeystoreOutcome {
                         status: DeleteStatus::Error,
-                        message: String::from("the key is read-only on this node"),
-                    }
-                } else {
-                    KeystoreOutcome {
-                        status: DeleteStatus::NotFound,
-                        message: String::new(),
-                    }
+                        message: error.to_string(),
+                    },
                 }
             })
             .collect();
-        Ok((outcomes, Interchange::empty(self.genesis.validators_root)))
+        let interchange = protection
+            .export_interchange_of(self.genesis.validators_root, &exported)
+            .map_err(|error| ApiError::internal(format!("slashing protection export: {error}")))?;
+        Ok((outcomes, interchange))
     }
 
     fn metrics(&self) -> String {

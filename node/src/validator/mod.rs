@@ -15,6 +15,9 @@
 //! selection proof matters only when many nodes share a committee).
 
 use std::collections::HashMap;
+use std::sync::Arc;
+
+use parking_lot::RwLock;
 
 use beacon::accessors::{
     compute_offset_slots, compute_shard_from_committee_index, get_beacon_committee,
@@ -59,15 +62,21 @@ fn fail(error: impl std::fmt::Display) -> DutyFailed {
 }
 
 /// The validators of this node: keys by validator index, and their slashing protection.
+///
+/// Keys can be added and removed while the node runs (the Keymanager API). A key whose
+/// validator the chain does not know yet (a deposit still pending) waits among the pending
+/// keys and joins the others once a head state lists it. Each duty takes the key it signs
+/// with out of the map under a brief read lock.
 pub struct ValidatorClient {
-    keys: HashMap<ValidatorIndex, (SecretKey, PublicKeyBytes)>,
+    keys: RwLock<HashMap<ValidatorIndex, (Arc<SecretKey>, PublicKeyBytes)>>,
+    pending: RwLock<HashMap<PublicKeyBytes, Arc<SecretKey>>>,
     slashing_protection: SlashingDatabase,
     graffiti: Bytes32,
 }
 
 impl ValidatorClient {
-    /// The client of `keys`, indexed by their validators in `state` (keys of unknown
-    /// validators are kept out), registered with `slashing_protection`.
+    /// The client of `keys`, indexed by their validators in `state` (keys of validators it
+    /// does not list wait among the pending keys), registered with `slashing_protection`.
     pub fn new<E: EthSpec>(
         keys: Vec<SecretKey>,
         state: &BeaconState<E>,
@@ -81,19 +90,28 @@ impl ValidatorClient {
             .map(|(v, i)| (v.pubkey, i))
             .collect();
         let mut held = HashMap::new();
+        let mut pending = HashMap::new();
         for key in keys {
             let pubkey = key.public_key().to_bytes();
             match by_pubkey.get(&pubkey) {
                 Some(index) => {
-                    held.insert(*index, (key, pubkey));
+                    held.insert(*index, (Arc::new(key), pubkey));
                 }
-                None => warn!(%pubkey, "key of no known validator"),
+                None => {
+                    debug!(%pubkey, "key of a validator the chain does not list yet");
+                    pending.insert(pubkey, Arc::new(key));
+                }
             }
         }
-        let pubkeys: Vec<PublicKeyBytes> = held.values().map(|(_, pk)| *pk).collect();
+        let pubkeys: Vec<PublicKeyBytes> = held
+            .values()
+            .map(|(_, pk)| *pk)
+            .chain(pending.keys().copied())
+            .collect();
         slashing_protection.register_validators(&pubkeys)?;
         Ok(Self {
-            keys: held,
+            keys: RwLock::new(held),
+            pending: RwLock::new(pending),
             slashing_protection,
             graffiti,
         })
@@ -101,17 +119,85 @@ impl ValidatorClient {
 
     /// The number of validators held.
     pub fn len(&self) -> usize {
-        self.keys.len()
+        self.keys.read().len()
     }
 
     /// Whether no validator is held.
     pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
+        self.keys.read().is_empty()
     }
 
-    /// The public keys held.
+    /// The public keys held, those waiting for their validator included.
     pub fn pubkeys(&self) -> Vec<PublicKeyBytes> {
-        self.keys.values().map(|(_, pubkey)| *pubkey).collect()
+        let mut pubkeys: Vec<PublicKeyBytes> = self
+            .keys
+            .read()
+            .values()
+            .map(|(_, pubkey)| *pubkey)
+            .collect();
+        pubkeys.extend(self.pending.read().keys().copied());
+        pubkeys
+    }
+
+    /// Whether the client holds the key of `pubkey`.
+    pub fn holds(&self, pubkey: &PublicKeyBytes) -> bool {
+        self.pending.read().contains_key(pubkey)
+            || self.keys.read().values().any(|(_, held)| held == pubkey)
+    }
+
+    /// Adds `key`, registered with slashing protection first, for the validator at `index`
+    /// (or, when the chain does not list it yet, among the pending keys). Returns `false`,
+    /// changing nothing, when the key is already held.
+    pub fn add_key(
+        &self,
+        key: SecretKey,
+        index: Option<ValidatorIndex>,
+    ) -> Result<bool, storage::StoreError> {
+        let pubkey = key.public_key().to_bytes();
+        if self.holds(&pubkey) {
+            return Ok(false);
+        }
+        self.slashing_protection.register_validator(&pubkey)?;
+        match index {
+            Some(index) => {
+                self.keys.write().insert(index, (Arc::new(key), pubkey));
+            }
+            None => {
+                self.pending.write().insert(pubkey, Arc::new(key));
+            }
+        }
+        Ok(true)
+    }
+
+    /// Removes the key of `pubkey`; returns whether it was held. A duty that took the key
+    /// before may still be signing with it (the runtime waits for it).
+    pub fn remove_key(&self, pubkey: &PublicKeyBytes) -> bool {
+        let pending = self.pending.write().remove(pubkey).is_some();
+        let mut keys = self.keys.write();
+        let before = keys.len();
+        keys.retain(|_, (_, held)| held != pubkey);
+        pending || keys.len() < before
+    }
+
+    /// The key of validator `index`, if held.
+    fn key(&self, index: ValidatorIndex) -> Option<(Arc<SecretKey>, PublicKeyBytes)> {
+        self.keys
+            .read()
+            .get(&index)
+            .map(|(key, pubkey)| (Arc::clone(key), *pubkey))
+    }
+
+    /// Moves the pending keys whose validators `state` lists to the held keys.
+    fn activate_pending<E: EthSpec>(&self, state: &BeaconState<E>) {
+        if self.pending.read().is_empty() {
+            return;
+        }
+        let mut pending = self.pending.write();
+        for (validator, index) in state.validators.iter().zip(0u64..) {
+            if let Some(key) = pending.remove(&validator.pubkey) {
+                self.keys.write().insert(index, (key, validator.pubkey));
+            }
+        }
     }
 
     /// The slashing protection database.
@@ -132,10 +218,10 @@ impl ValidatorClient {
         let state = chains.beacon.head_state_at(slot).map_err(fail)?;
         let config = chains.beacon.config().clone();
         let proposer = get_beacon_proposer_index(&state, &config).map_err(fail)?;
-        let Some((key, pubkey)) = self.keys.get(&proposer) else {
+        let Some((key, pubkey)) = self.key(proposer) else {
             return Ok(());
         };
-        let randao_reveal = sign_epoch(&state, slot, key, &config).map_err(fail)?;
+        let randao_reveal = sign_epoch(&state, slot, &key, &config).map_err(fail)?;
         let (attestations, transitions) = chains.beacon.attestation_pool.block_candidates();
         let ops = &chains.beacon.op_pool;
         let inputs = BlockInputs {
@@ -151,7 +237,7 @@ impl ValidatorClient {
         let signing =
             block_signing_root(&produced.post_state, &produced.block, &config).map_err(fail)?;
         if let Err(refused) = self.slashing_protection.check_and_insert_block_proposal(
-            pubkey,
+            &pubkey,
             slot,
             signing.signing_root,
         ) {
@@ -165,7 +251,7 @@ impl ValidatorClient {
         }
         let signed = SignedBeaconBlock {
             message: produced.block,
-            signature: signing.sign(key),
+            signature: signing.sign(&key),
         };
         let root = chains.process_beacon_block(signed).map_err(fail)?;
         debug!(slot, %root, attestations = attestations.len(), "proposed beacon block");
@@ -203,7 +289,7 @@ impl ValidatorClient {
             return Ok(());
         }
         let proposer = get_shard_block_proposer(&state, shard, &config).map_err(fail)?;
-        let Some((key, pubkey)) = self.keys.get(&proposer) else {
+        let Some((key, pubkey)) = self.key(proposer) else {
             return Ok(());
         };
         let beacon_parent_root = get_beacon_parent_root(&state);
@@ -261,7 +347,7 @@ impl ValidatorClient {
         let signing = shard_block_signing_root(&state, &block, &config).map_err(fail)?;
         if let Err(refused) = self
             .slashing_protection
-            .check_and_insert_shard_block_proposal(pubkey, shard, slot, signing.signing_root)
+            .check_and_insert_shard_block_proposal(&pubkey, shard, slot, signing.signing_root)
         {
             warn!(
                 slot,
@@ -274,7 +360,7 @@ impl ValidatorClient {
         }
         let signed = SignedShardBlock {
             message: block,
-            signature: signing.sign(key),
+            signature: signing.sign(&key),
         };
         let root = chains.process_shard_block(signed).map_err(fail)?;
         debug!(
@@ -297,6 +383,7 @@ impl ValidatorClient {
     ) -> Result<(), DutyFailed> {
         let config = chains.beacon.config().clone();
         let state = chains.beacon.head_state_at(slot).map_err(fail)?;
+        self.activate_pending(&state);
         let head_root = chains.beacon.head().block_root;
         let epoch = get_current_epoch(&state, &config).map_err(fail)?;
         let committees = get_committee_count_per_slot(&state, epoch, &config).map_err(fail)?;
@@ -304,7 +391,7 @@ impl ValidatorClient {
             let committee = get_beacon_committee(&state, slot, index, &config).map_err(fail)?;
             if !committee
                 .iter()
-                .any(|member| self.keys.contains_key(member))
+                .any(|member| self.keys.read().contains_key(member))
             {
                 continue;
             }
@@ -326,11 +413,11 @@ impl ValidatorClient {
                     .map_err(fail)?;
             let signing = attestation_signing_root(&state, &vote.data, &config).map_err(fail)?;
             for member in &committee {
-                let Some((key, pubkey)) = self.keys.get(member) else {
+                let Some((key, pubkey)) = self.key(*member) else {
                     continue;
                 };
                 if let Err(refused) = self.slashing_protection.check_and_insert_attestation(
-                    pubkey,
+                    &pubkey,
                     vote.data.source.epoch,
                     vote.data.target.epoch,
                     signing.signing_root,
@@ -342,7 +429,7 @@ impl ValidatorClient {
                     vote.data.clone(),
                     &committee,
                     *member,
-                    signing.sign(key),
+                    signing.sign(&key),
                 )
                 .map_err(fail)?;
                 chains.beacon.attestation_pool.insert(attestation);
