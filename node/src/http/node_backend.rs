@@ -104,8 +104,7 @@ impl<E: EthSpec, S: Store + 'static> NodeBackend<E, S> {
             return Ok(None);
         };
         Ok(Some(StateAt {
-            finalized: self.is_finalized_slot(state.slot)
-                && self.is_canonical(block_root),
+            finalized: self.is_finalized_slot(state.slot) && self.is_canonical(block_root),
             root: block.message.state_root,
             state,
         }))
