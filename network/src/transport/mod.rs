@@ -185,6 +185,3 @@ pub trait Transport: Send + Sync + 'static {
     /// The peers currently connected.
     fn connected_peers(&self) -> Vec<PeerId>;
 }
-
-#[cfg(test)]
-mod tests;
