@@ -143,3 +143,65 @@ async fn dial_checks_identity() {
     ));
     assert!(a.dial(id(9), id(9)).await.is_err());
 }
+
+/// Waits until `transport` has no connection with `peer`.
+async fn wait_disconnected(transport: &MemoryTransport, peer: PeerId) {
+    for _ in 0..100 {
+        if !transport.connected_peers().contains(&peer) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("{peer:?} still connected");
+}
+
+fn publish_bytes(topic: Topic, ssz: &[u8]) -> Vec<u8> {
+    network::wire::GossipWire::Publish {
+        topic: network::GossipTopic {
+            fork_digest: common::DIGEST,
+            topic,
+        },
+        data: network::framing::compress(ssz, &network::FrameLimits::default()).unwrap(),
+    }
+    .encode()
+}
+
+#[tokio::test]
+async fn garbage_sender_is_banned_and_refused_on_reconnect() {
+    let net = MemoryNetwork::new();
+    let (honest, h_rx) = endpoint(&net, 1, TransportLimits::default());
+    let (evil, _e_rx) = endpoint(&net, 2, TransportLimits::default());
+    let _node = spawn_node(honest.clone(), h_rx, vec![Topic::BeaconBlock]);
+    evil.dial(id(1), id(1)).await.unwrap();
+    // Garbage (-25) then an undecodable snappy block (-25): at -50 the peer is banned.
+    evil.send_gossip(id(1), vec![0xee; 40]).unwrap();
+    let bomb = network::wire::GossipWire::Publish {
+        topic: network::GossipTopic {
+            fork_digest: common::DIGEST,
+            topic: Topic::BeaconBlock,
+        },
+        data: vec![0xff, 0xff, 0xff, 0xff, 0x0f],
+    };
+    evil.send_gossip(id(1), bomb.encode()).unwrap();
+    wait_disconnected(&honest, id(2)).await;
+    // Coming back does not help: the engine refuses the banned peer at once.
+    evil.dial(id(1), id(1)).await.unwrap();
+    wait_disconnected(&honest, id(2)).await;
+}
+
+#[tokio::test]
+async fn duplicate_flood_gets_sender_banned() {
+    let net = MemoryNetwork::new();
+    let (honest, h_rx) = endpoint(&net, 1, TransportLimits::default());
+    let (evil, _e_rx) = endpoint(&net, 2, TransportLimits::default());
+    let mut node = spawn_node(honest.clone(), h_rx, vec![Topic::BeaconBlock]);
+    evil.dial(id(1), id(1)).await.unwrap();
+    let msg = publish_bytes(Topic::BeaconBlock, b"the same block");
+    for _ in 0..30 {
+        let _ = evil.send_gossip(id(1), msg.clone());
+    }
+    wait_disconnected(&honest, id(2)).await;
+    // The first copy was delivered once, the repeats never.
+    assert_eq!(node.next_delivered().await.ssz, b"the same block".to_vec());
+    assert!(!node.delivers_within(Duration::from_millis(100)).await);
+}

@@ -72,6 +72,28 @@ async fn three_nodes_gossip_and_request_over_quic() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simultaneous_dials_settle_on_one_connection() {
+    for _ in 0..5 {
+        let (a, a_rx, a_addr) = bind();
+        let (b, b_rx, b_addr) = bind();
+        let (ida, idb) = (a.local_peer_id(), b.local_peer_id());
+        let na = spawn_node(a.clone(), a_rx, vec![Topic::VoluntaryExit]);
+        let mut nb = spawn_node(b.clone(), b_rx, vec![Topic::VoluntaryExit]);
+        let (ra, rb) = tokio::join!(a.dial(b_addr, idb), b.dial(a_addr, ida));
+        assert!(ra.is_ok() || rb.is_ok(), "{ra:?} {rb:?}");
+        // Whichever connection survived, both sides end up connected and subscribed.
+        na.wait_subscribed(Topic::VoluntaryExit, 1).await;
+        nb.wait_subscribed(Topic::VoluntaryExit, 1).await;
+        assert_eq!(a.connected_peers(), vec![idb]);
+        assert_eq!(b.connected_peers(), vec![ida]);
+        na.publish(Topic::VoluntaryExit, b"exit").await;
+        assert_eq!(nb.next_delivered().await.ssz, b"exit".to_vec());
+        a.shutdown().await;
+        b.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_pinned_identity_is_refused() {
     let (a, _a_rx, _) = bind();
     let (b, _b_rx, b_addr) = bind();

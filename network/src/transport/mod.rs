@@ -133,6 +133,9 @@ pub enum TransportError {
     /// Traffic with that peer is blocked (partition switch).
     #[error("traffic with {0:?} is blocked")]
     Blocked(PeerId),
+    /// Too many outbound messages in flight to that peer; this one was dropped.
+    #[error("too many messages in flight to {0:?}")]
+    Congested(PeerId),
     /// The remote is not the pinned peer, or the TLS handshake failed.
     #[error("handshake failed: {0}")]
     Handshake(String),

@@ -3,7 +3,13 @@
 //! of [`super::tls`], so a connection's remote `PeerId` is known once the handshake is done.
 //!
 //! One connection per peer. When two nodes dial each other at once, both keep the connection
-//! dialed by the smaller `PeerId` and close the other, so they agree without a round trip.
+//! dialed by the smaller `PeerId` and close the other, so they agree without a round trip. A
+//! replaced connection is reported as `Disconnected` then `Connected`, so that whatever was sent
+//! on the closed one (subscriptions) is sent again on the survivor.
+//!
+//! Outbound gossip is best effort: each connection has at most `max_concurrent_streams` gossip
+//! streams in flight, and a message beyond that is refused with
+//! [`TransportError::Congested`] rather than queued without bound.
 
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
@@ -14,7 +20,7 @@ use parking_lot::Mutex;
 use quinn::crypto::rustls::{QuicClientConfig, QuicServerConfig};
 use quinn::{Connection, Endpoint, ReadToEndError, VarInt};
 use rustls::pki_types::CertificateDer;
-use tokio::sync::mpsc;
+use tokio::sync::{Semaphore, mpsc};
 
 use super::rate_limit::TokenBucket;
 use super::tls::{ALPN, NodeKey, PeerClientVerifier, PinnedServerVerifier, peer_id_of, provider};
@@ -34,6 +40,8 @@ const CLOSE_BLOCKED: u32 = 3;
 struct Conn {
     connection: Connection,
     dialer: PeerId,
+    /// Permits for outbound gossip streams in flight.
+    outbound: Arc<Semaphore>,
 }
 
 #[derive(Debug)]
@@ -144,7 +152,7 @@ impl QuicTransport {
         Ok(config)
     }
 
-    fn connection(&self, peer: PeerId) -> Result<Connection, TransportError> {
+    fn conn(&self, peer: PeerId) -> Result<Conn, TransportError> {
         if self.inner.blocked.lock().contains(&peer) {
             return Err(TransportError::Blocked(peer));
         }
@@ -152,8 +160,12 @@ impl QuicTransport {
             .connections
             .lock()
             .get(&peer)
-            .map(|c| c.connection.clone())
+            .cloned()
             .ok_or(TransportError::NotConnected(peer))
+    }
+
+    fn connection(&self, peer: PeerId) -> Result<Connection, TransportError> {
+        self.conn(peer).map(|c| c.connection)
     }
 }
 
@@ -193,16 +205,21 @@ impl Inner {
                     Conn {
                         connection: connection.clone(),
                         dialer,
+                        outbound: Arc::new(Semaphore::new(
+                            usize::try_from(self.limits.max_concurrent_streams).unwrap_or(1),
+                        )),
                     },
                 ),
             }
         };
         match replaced {
-            Some(old) if old.connection.close_reason().is_none() => {
+            Some(old) => {
                 old.connection
                     .close(VarInt::from_u32(CLOSE_DUPLICATE), b"duplicate");
+                self.emit(TransportEvent::Disconnected { peer });
+                self.emit(TransportEvent::Connected { peer });
             }
-            _ => self.emit(TransportEvent::Connected { peer }),
+            None => self.emit(TransportEvent::Connected { peer }),
         }
         self.runtime
             .spawn(connection_loop(self.clone(), connection, peer));
@@ -385,8 +402,14 @@ impl Transport for QuicTransport {
     }
 
     fn send_gossip(&self, peer: PeerId, bytes: Vec<u8>) -> Result<(), TransportError> {
-        let connection = self.connection(peer)?;
+        let conn = self.conn(peer)?;
+        let permit = conn
+            .outbound
+            .try_acquire_owned()
+            .map_err(|_| TransportError::Congested(peer))?;
+        let connection = conn.connection;
         self.inner.runtime.spawn(async move {
+            let _permit = permit;
             if let Ok(mut send) = connection.open_uni().await
                 && send.write_all(&bytes).await.is_ok()
             {
