@@ -407,8 +407,7 @@ impl GossipEngine {
         match verdict {
             Verdict::Accept => {
                 self.scores.reward(pending.source, now);
-                let except = self.seen.senders(&id).to_vec();
-                let mut except = except;
+                let mut except = self.seen.senders(&id).to_vec();
                 except.push(pending.source);
                 self.flood(pending.topic.topic, &pending.data, &except);
             }

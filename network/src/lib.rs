@@ -7,6 +7,7 @@
 //!
 //! Layout:
 //! - [`peer_id`]: a node's identity, the SHA-256 of its TLS public key.
+//! - [`bootnode`]: `PEER_ID@IP:PORT` entries, the pinned peers a node dials.
 //! - [`framing`]: length-prefixed snappy frames with hard size limits.
 //! - [`topic`]: gossip topic names (`/eth2/{fork_digest}/{name}/ssz_snappy`).
 //! - [`wire`]: the gossip control and publish messages carried on streams.
@@ -15,6 +16,13 @@
 //! - [`gossip`]: the flood-publish gossip engine.
 //! - [`rpc`]: request/response protocols, their SSZ payloads and chunked responses.
 //! - [`transport`]: the `Transport` trait with QUIC and in-memory implementations.
+//!
+//! A node drives it with one loop: [`TransportEvent`]s go into the [`GossipEngine`]
+//! (`on_peer_connected`, `on_message`, `on_fault`, ...) or, for requests, through
+//! [`rpc::Request::decode`] to the node's handlers; the engine's [`GossipAction`]s go back to the
+//! transport (`send_gossip`, `disconnect`) or to validation, whose [`Verdict`] returns through
+//! `on_verdict`. Failures that are the peer's fault (`is_bad_data()`) are charged with
+//! `on_fault`, so every kind of misbehaviour lands in the same [`PeerManager`].
 #![cfg_attr(
     not(test),
     deny(
@@ -25,6 +33,7 @@
     )
 )]
 
+pub mod bootnode;
 pub mod framing;
 pub mod gossip;
 pub mod peer_id;
@@ -35,6 +44,7 @@ pub mod topic;
 pub mod transport;
 pub mod wire;
 
+pub use bootnode::Bootnode;
 pub use framing::{FrameLimits, FramingError};
 pub use gossip::{GossipAction, GossipConfig, GossipEngine, MessageId, Verdict};
 pub use peer_id::PeerId;

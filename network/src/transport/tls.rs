@@ -69,6 +69,25 @@ impl NodeKey {
         })
     }
 
+    /// Reads the key stored at `path`, or generates one and stores it there (owner-only
+    /// permissions on Unix), so a node keeps its identity across restarts.
+    pub fn load_or_generate(path: &std::path::Path) -> Result<Self, TransportError> {
+        match std::fs::read(path) {
+            Ok(der) => Self::from_pkcs8_der(&der),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let key = Self::generate()?;
+                let mut options = std::fs::OpenOptions::new();
+                options.write(true).create_new(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+                let mut file = options.open(path).map_err(setup)?;
+                std::io::Write::write_all(&mut file, &key.pkcs8).map_err(setup)?;
+                Ok(key)
+            }
+            Err(e) => Err(setup(e)),
+        }
+    }
+
     /// The secret key as PKCS#8 DER, for storing in the node's data directory.
     pub fn to_pkcs8_der(&self) -> Vec<u8> {
         self.pkcs8.clone()
@@ -233,5 +252,16 @@ mod tests {
         assert_eq!(peer_id_of(&key.cert_chain()[0]).unwrap(), key.peer_id());
         assert_ne!(NodeKey::generate().unwrap().peer_id(), key.peer_id());
         assert!(NodeKey::from_pkcs8_der(b"garbage").is_err());
+    }
+
+    #[test]
+    fn load_or_generate_persists() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("node.key");
+        let first = NodeKey::load_or_generate(&path).unwrap();
+        let second = NodeKey::load_or_generate(&path).unwrap();
+        assert_eq!(first.peer_id(), second.peer_id());
+        std::fs::write(&path, b"garbage").unwrap();
+        assert!(NodeKey::load_or_generate(&path).is_err());
     }
 }
