@@ -333,3 +333,31 @@ fn pending_verdicts_time_out() {
     e.on_verdict(id, Verdict::Accept, now() + Duration::from_secs(13));
     assert!(e.drain_actions().is_empty());
 }
+
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Whatever a peer sends, the engine neither panics nor delivers anything that was not
+        /// a well-formed publish on a subscribed topic.
+        #[test]
+        fn random_messages_never_panic(
+            messages in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..300), 1..40)
+        ) {
+            let mut e = engine(&[Topic::BeaconBlock, Topic::ShardTx(0)]);
+            connect(&mut e, P1, &[Topic::BeaconBlock]);
+            e.drain_actions();
+            for bytes in &messages {
+                e.on_message(P1, bytes, now());
+                for action in e.drain_actions() {
+                    if let GossipAction::Deliver { topic, ssz, .. } = action {
+                        prop_assert!(e.subscriptions().contains(&topic));
+                        prop_assert!(ssz.len() <= FrameLimits::default().max_uncompressed);
+                    }
+                }
+            }
+        }
+    }
+}
