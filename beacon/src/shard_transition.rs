@@ -21,6 +21,7 @@ use tree_hash::TreeHash;
 
 use crate::accessors::{
     compute_offset_slots, get_domain, get_latest_slot_for_shard, get_shard_proposer_index,
+    shard_state,
 };
 use crate::signatures::{SignatureInvalid, VerifySignatures, validator_pubkey};
 use crate::{BeaconStateError, GENESIS_SLOT};
@@ -150,13 +151,7 @@ pub fn get_shard_transition<E: EthSpec>(
         .checked_add(1)
         .ok_or(BeaconStateError::Overflow { what: "slot + 1" })?;
     let offset_slots = compute_offset_slots(latest_slot, end, config);
-    let pre = usize::try_from(shard)
-        .ok()
-        .and_then(|i| beacon_state.shard_states.get(i))
-        .ok_or(BeaconStateError::UnknownShard {
-            shard,
-            count: beacon_state.shard_states.len() as u64,
-        })?;
+    let pre = shard_state(beacon_state, shard)?;
     Ok(crosslink::get_shard_transition(
         pre,
         shard,

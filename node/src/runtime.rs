@@ -208,11 +208,16 @@ fn summary<E: EthSpec>(shard: Shard, info: &crate::shards::ShardBlockInfo<E>) ->
     ShardBlockSummary {
         shard,
         root: info.root,
+        parent_root: info.parent_root,
         slot: info.slot,
         number: info.number,
         state_root: info.execution_state.root(),
         gasprice: info.gasprice,
         transactions: info.transactions.len(),
+        gas_used: info
+            .transactions
+            .last()
+            .map_or(0, |tx| tx.cumulative_gas_used),
     }
 }
 
@@ -384,6 +389,8 @@ pub struct ShardBlockSummary {
     pub shard: Shard,
     /// The block root (the shard's genesis root for height 0).
     pub root: Root,
+    /// The shard parent's root (the block's own root for the shard's genesis).
+    pub parent_root: Root,
     /// The slot.
     pub slot: Slot,
     /// The height.
@@ -394,6 +401,8 @@ pub struct ShardBlockSummary {
     pub gasprice: u64,
     /// The number of transactions.
     pub transactions: usize,
+    /// The gas its transactions used.
+    pub gas_used: u64,
 }
 
 /// Where a transaction was included.
@@ -611,6 +620,22 @@ impl<E: EthSpec, S: Store> NodeHandle<E, S> {
                 ShardBlockQuery::Number(number) => chain.block_by_number(number),
             };
             Ok(info.map(|info| summary(shard, info)))
+        })
+    }
+
+    /// The transactions of shard block `id`, in order (`None` without such a block).
+    pub fn shard_block_transactions(
+        &self,
+        shard: Shard,
+        id: ShardBlockQuery,
+    ) -> Result<Option<Vec<IncludedTransaction>>, ShardError> {
+        self.with_shard(shard, |chain| {
+            let info = match id {
+                ShardBlockQuery::Head => Some(chain.head()),
+                ShardBlockQuery::Finalized => Some(chain.finalized()),
+                ShardBlockQuery::Number(number) => chain.block_by_number(number),
+            };
+            Ok(info.map(|info| info.transactions.clone()))
         })
     }
 

@@ -40,7 +40,7 @@ pub use shards::{
     compute_committee_source_epoch, compute_offset_slots, compute_previous_slot,
     compute_shard_from_committee_index, get_active_shard_count, get_committee_count_delta,
     get_latest_slot_for_shard, get_light_client_committee, get_offset_slots, get_shard_committee,
-    get_shard_proposer_index, get_start_shard,
+    get_shard_proposer_index, get_start_shard, shard_state,
 };
 pub use validators::{
     BASE_REWARDS_PER_EPOCH, balance, get_active_validator_indices, get_base_reward,

@@ -4,7 +4,9 @@
 use ethereum_hashing::hash_fixed;
 use primitives::math::{bytes_to_uint64, compute_epoch_at_slot, compute_start_slot_at_epoch};
 use primitives::shuffling::compute_committee;
-use primitives::types::{BeaconState, CommitteeIndex, Epoch, Shard, Slot, ValidatorIndex};
+use primitives::types::{
+    BeaconState, CommitteeIndex, Epoch, Shard, ShardState, Slot, ValidatorIndex,
+};
 use primitives::{ChainConfig, EthSpec};
 
 use super::{
@@ -136,19 +138,27 @@ pub fn compute_shard_from_committee_index<E: EthSpec>(
         })
 }
 
+/// `state.shard_states[shard]`: the shard's latest crosslinked state, or a typed error for a
+/// shard the state does not have.
+pub fn shard_state<E: EthSpec>(
+    state: &BeaconState<E>,
+    shard: Shard,
+) -> Result<&ShardState, BeaconStateError> {
+    usize::try_from(shard)
+        .ok()
+        .and_then(|i| state.shard_states.get(i))
+        .ok_or(BeaconStateError::UnknownShard {
+            shard,
+            count: state.shard_states.len() as u64,
+        })
+}
+
 /// `get_latest_slot_for_shard`: the slot of the shard's latest crosslinked state.
 pub fn get_latest_slot_for_shard<E: EthSpec>(
     state: &BeaconState<E>,
     shard: Shard,
 ) -> Result<Slot, BeaconStateError> {
-    usize::try_from(shard)
-        .ok()
-        .and_then(|i| state.shard_states.get(i))
-        .map(|s| s.slot)
-        .ok_or(BeaconStateError::UnknownShard {
-            shard,
-            count: state.shard_states.len() as u64,
-        })
+    shard_state(state, shard).map(|s| s.slot)
 }
 
 /// `get_offset_slots`: the offset slots after the shard's latest slot and before the state's.

@@ -12,24 +12,10 @@ use super::optional_verify::optional_aggregate_verify;
 use super::shard_transitions::{Error, ShardTransitionsInvalid};
 use crate::accessors::{
     compute_previous_slot, get_block_root_at_slot, get_domain, get_offset_slots,
-    get_shard_proposer_index,
+    get_shard_proposer_index, shard_state,
 };
 use crate::signatures::VerifySignatures;
 use crate::{BeaconStateError, GENESIS_SLOT};
-
-/// The shard state `shard` has in `state`.
-fn shard_state<E: EthSpec>(
-    state: &BeaconState<E>,
-    shard: Shard,
-) -> Result<&ShardState, BeaconStateError> {
-    usize::try_from(shard)
-        .ok()
-        .and_then(|i| state.shard_states.get(i))
-        .ok_or(BeaconStateError::UnknownShard {
-            shard,
-            count: state.shard_states.len() as u64,
-        })
-}
 
 /// `apply_shard_transition` without its write: every check, then the shard state it would
 /// store.

@@ -19,7 +19,7 @@ use super::ProductionError;
 use crate::BeaconStateError;
 use crate::accessors::{
     compute_offset_slots, get_active_shard_count, get_latest_slot_for_shard,
-    get_shard_proposer_index,
+    get_shard_proposer_index, shard_state,
 };
 use crate::duties::sign_shard_block;
 use crate::shard_transition::{ShardBlockError, ShardTransitionError};
@@ -144,19 +144,6 @@ fn shard_parent_state<E: EthSpec>(
         .last()
         .cloned()
         .unwrap_or_else(|| crosslinked.clone()))
-}
-
-fn shard_state<E: EthSpec>(
-    state: &BeaconState<E>,
-    shard: Shard,
-) -> Result<&ShardState, BeaconStateError> {
-    usize::try_from(shard)
-        .ok()
-        .and_then(|i| state.shard_states.get(i))
-        .ok_or(BeaconStateError::UnknownShard {
-            shard,
-            count: state.shard_states.len() as u64,
-        })
 }
 
 /// The shard blocks a node has seen, per shard, in the order they were proposed: enough to

@@ -1,11 +1,14 @@
 //! [`EthApi`] over a running node's shard chain: what the shard's JSON-RPC serves.
 
-use alloy_consensus::{Receipt, ReceiptEnvelope, ReceiptWithBloom};
+use alloy_consensus::transaction::Recovered;
+use alloy_consensus::{Receipt, ReceiptEnvelope, ReceiptWithBloom, TxEnvelope, TxType};
 use alloy_primitives::{Address, B256, Bloom, Bytes, U256};
-use alloy_rpc_types_eth::{Block, BlockNumberOrTag, TransactionReceipt};
+use alloy_rpc_types_eth::{
+    Block, BlockNumberOrTag, BlockTransactions, Transaction, TransactionReceipt,
+};
 use primitives::EthSpec;
 use primitives::types::Shard;
-use shard::WEI_PER_GWEI;
+use shard::{SignedTransfer, WEI_PER_GWEI, block_gas_limit};
 use storage::Store;
 
 use super::{EthApi, RpcError};
@@ -38,6 +41,22 @@ fn block_id(tag: BlockNumberOrTag) -> ShardBlockQuery {
         BlockNumberOrTag::Finalized | BlockNumberOrTag::Safe => ShardBlockQuery::Finalized,
         BlockNumberOrTag::Earliest => ShardBlockQuery::Number(0),
         BlockNumberOrTag::Number(number) => ShardBlockQuery::Number(number),
+    }
+}
+
+/// The EIP-2718 envelope of a shard transfer.
+fn envelope(transfer: &SignedTransfer) -> TxEnvelope {
+    match transfer {
+        SignedTransfer::Legacy(signed) => TxEnvelope::Legacy(signed.clone()),
+        SignedTransfer::Eip1559(signed) => TxEnvelope::Eip1559(signed.clone()),
+    }
+}
+
+/// The EIP-2718 type of a shard transfer.
+fn tx_type(transfer: &SignedTransfer) -> TxType {
+    match transfer {
+        SignedTransfer::Legacy(_) => TxType::Legacy,
+        SignedTransfer::Eip1559(_) => TxType::Eip1559,
     }
 }
 
@@ -117,7 +136,10 @@ impl<E: EthSpec, S: Store> EthApi for ShardEthApi<E, S> {
             logs: vec![],
         };
         Ok(Some(TransactionReceipt {
-            inner: ReceiptEnvelope::Legacy(ReceiptWithBloom::new(receipt, Bloom::ZERO)),
+            inner: ReceiptEnvelope::from_typed(
+                tx_type(&tx.transfer),
+                ReceiptWithBloom::new(receipt, Bloom::ZERO),
+            ),
             transaction_hash: hash,
             transaction_index: Some(location.index as u64),
             block_hash: Some(location.block.root),
@@ -135,23 +157,61 @@ impl<E: EthSpec, S: Store> EthApi for ShardEthApi<E, S> {
     fn block_by_number(
         &self,
         number: BlockNumberOrTag,
-        _full_transactions: bool,
+        full_transactions: bool,
     ) -> Result<Option<Block>, RpcError> {
-        let Some(summary) = self
-            .node
-            .shard_block(self.shard, block_id(number))
-            .map_err(internal)?
-        else {
+        let id = block_id(number);
+        let Some(summary) = self.node.shard_block(self.shard, id).map_err(internal)? else {
             return Ok(None);
         };
+        let transactions = self
+            .node
+            .shard_block_transactions(self.shard, id)
+            .map_err(internal)?
+            .unwrap_or_default();
+        let config = self.node.config();
+        let genesis_time = self
+            .node
+            .head_state()
+            .map_err(|error| RpcError::Internal(error.to_string()))?
+            .genesis_time;
+        let since_genesis_ms = summary
+            .slot
+            .saturating_mul(config.seconds_per_slot.as_millis());
         let mut block: Block = Block::default();
         block.header.hash = summary.root;
-        block.header.inner.number = summary.number;
-        block.header.inner.state_root = summary.state_root;
-        block.header.inner.base_fee_per_gas = Some(
+        let header = &mut block.header.inner;
+        header.number = summary.number;
+        header.parent_hash = if summary.number == 0 {
+            B256::ZERO
+        } else {
+            summary.parent_root
+        };
+        header.state_root = summary.state_root;
+        header.gas_used = summary.gas_used;
+        header.gas_limit = block_gas_limit(config);
+        header.timestamp = genesis_time.saturating_add(since_genesis_ms / 1000);
+        header.base_fee_per_gas = Some(
             u64::try_from(u128::from(summary.gasprice).saturating_mul(WEI_PER_GWEI))
                 .unwrap_or(u64::MAX),
         );
+        block.transactions = if full_transactions {
+            BlockTransactions::Full(
+                transactions
+                    .iter()
+                    .enumerate()
+                    .map(|(index, tx)| Transaction {
+                        inner: Recovered::new_unchecked(envelope(&tx.transfer), tx.from),
+                        block_hash: Some(summary.root),
+                        block_number: Some(summary.number),
+                        transaction_index: Some(index as u64),
+                        effective_gas_price: Some(tx.effective_gas_price),
+                        block_timestamp: Some(header.timestamp),
+                    })
+                    .collect(),
+            )
+        } else {
+            BlockTransactions::Hashes(transactions.iter().map(|tx| tx.hash).collect())
+        };
         Ok(Some(block))
     }
 }

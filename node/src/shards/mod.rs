@@ -543,8 +543,5 @@ fn shard_state<E: EthSpec>(
     state: &BeaconState<E>,
     shard: Shard,
 ) -> Result<&primitives::types::ShardState, ShardError> {
-    usize::try_from(shard)
-        .ok()
-        .and_then(|i| state.shard_states.get(i))
-        .ok_or(ShardError::UnknownShard(shard))
+    beacon::accessors::shard_state(state, shard).map_err(|_| ShardError::UnknownShard(shard))
 }

@@ -3,7 +3,7 @@
 
 use alloy_primitives::{Address, B256, U256};
 use shard::payload::ExecutedPayload;
-use shard::{ExecutionContext, SenderCache, ShardTransaction, shard_chain_id};
+use shard::{ExecutionContext, SenderCache, ShardTransaction, SignedTransfer, shard_chain_id};
 
 use super::ShardError;
 
@@ -26,6 +26,8 @@ pub struct IncludedTransaction {
     pub effective_gas_price: u128,
     /// Whether it succeeded (a reverted deposit did not).
     pub success: bool,
+    /// The signed transaction itself, for JSON-RPC blocks with full transactions.
+    pub transfer: SignedTransfer,
 }
 
 /// Value totals of a shard's chain up to a block, in wei. The shard's balances sum to
@@ -86,6 +88,7 @@ pub(super) fn included_transactions(
                 cumulative_gas_used: receipt.cumulative_gas_used,
                 effective_gas_price: tx.effective_gas_price(base_fee).unwrap_or_default(),
                 success: receipt.success(),
+                transfer: tx.transfer().clone(),
             })
         })
         .collect()

@@ -36,8 +36,7 @@ use std::collections::HashMap;
 use primitives::EthSpec;
 use primitives::types::{BeaconState, Root, Shard, ShardBlock, ShardState, SignedShardBlock};
 
-use crate::BeaconStateError;
-use crate::accessors::compute_previous_slot;
+use crate::accessors::{compute_previous_slot, shard_state as shard_state_of};
 
 pub use error::ShardForkChoiceError;
 pub use head::{
@@ -115,18 +114,4 @@ impl<E: EthSpec> ShardStore<E> {
     pub fn is_empty(&self) -> bool {
         self.signed_blocks.is_empty()
     }
-}
-
-/// `state.shard_states[shard]`, or a typed error for a shard the state does not have.
-fn shard_state_of<E: EthSpec>(
-    state: &BeaconState<E>,
-    shard: Shard,
-) -> Result<&ShardState, BeaconStateError> {
-    usize::try_from(shard)
-        .ok()
-        .and_then(|i| state.shard_states.get(i))
-        .ok_or(BeaconStateError::UnknownShard {
-            shard,
-            count: state.shard_states.len() as u64,
-        })
 }
