@@ -64,11 +64,13 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
     })
 }
 
-/// Logs go to standard error, filtered by `RUST_LOG` (default `info`).
+/// Logs go to standard error, filtered by `RUST_LOG` (default `info`), in colour only on a
+/// terminal, so that a redirected log holds no escape codes.
 fn init_logging() {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
 }
