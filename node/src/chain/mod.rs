@@ -90,6 +90,8 @@ pub struct BeaconChain<E: EthSpec, S: Store> {
     pub op_pool: OperationPool<E>,
     /// The head state advanced to a later slot, kept for the duties of that slot.
     advanced: Option<(Root, Slot, Arc<BeaconState<E>>)>,
+    /// Blocks verified and imported since start (resumed blocks not counted).
+    blocks_imported: u64,
 }
 
 impl<E: EthSpec, S: Store> BeaconChain<E, S> {
@@ -276,8 +278,14 @@ impl<E: EthSpec, S: Store> BeaconChain<E, S> {
         let executed = verified.execute(&parent_state, SignatureStrategy::Batch, &self.config)?;
         let root = executed.block_root;
         self.import(executed, true)?;
+        self.blocks_imported = self.blocks_imported.saturating_add(1);
         let update = self.recompute_head()?;
         Ok((root, update))
+    }
+
+    /// How many blocks this chain verified and imported since it started.
+    pub fn blocks_imported(&self) -> u64 {
+        self.blocks_imported
     }
 
     /// Adds an executed block to fork choice, the state cache and (when `persist`) the store.

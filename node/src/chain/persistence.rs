@@ -124,6 +124,7 @@ impl<E: EthSpec, S: Store> BeaconChain<E, S> {
             attestation_pool: AttestationPool::new(),
             op_pool: OperationPool::default(),
             advanced: None,
+            blocks_imported: 0,
         })
     }
 
@@ -182,6 +183,7 @@ impl<E: EthSpec, S: Store> BeaconChain<E, S> {
             attestation_pool: AttestationPool::new(),
             op_pool: OperationPool::default(),
             advanced: None,
+            blocks_imported: 0,
         };
         chain.load_finalized_chain(anchor_root, &anchor_block)?;
         let replayed = chain.replay_stored_blocks(anchor_block.message.slot)?;

@@ -260,6 +260,9 @@ impl<E: EthSpec, S: Store + 'static> NodeBackend<E, S> {
             .finalized_epoch
             .set(node.finalized_checkpoint().epoch as f64);
         metrics.peers.set(0.0);
+        metrics
+            .beacon_blocks_imported
+            .absolute(node.with_beacon(|chain| chain.blocks_imported()));
         if let Ok(size) = node.with_beacon(|chain| chain.store().size_on_disk()) {
             metrics.database_size.set(size as f64);
         }
