@@ -207,6 +207,10 @@ pub fn router_with<B: BeaconNodeBackend>(backend: Arc<B>, options: &HttpOptions)
             "/shardnet/v1/shards/{shard}/receipts/{tx_hash}",
             get(shards::receipt::<B>),
         )
+        .route(
+            "/shardnet/v1/shards/{shard}/transactions",
+            post(shards::submit_transaction::<B>),
+        )
         .route("/shardnet/v1/shards/{shard}/rpc", post(shards::rpc::<B>))
         .route("/rpc/{shard}", post(shards::rpc::<B>))
         // metrics

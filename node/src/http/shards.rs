@@ -17,7 +17,7 @@ use shard::{CrossShardReceipt, CrossShardReceiptProof, ExecutionPayload};
 use ssz::{Decode, Encode};
 
 use super::backend::{ShardBlockAt, ShardBlockId};
-use super::extract::{ApiBytes, ApiPath, QueryPairs, parse_u64};
+use super::extract::{ApiBytes, ApiJson, ApiPath, QueryPairs, parse_u64};
 use super::views::{hex0x, parse_hex};
 use super::{BeaconNodeBackend, data, on_blocking};
 use crate::api::{ApiError, StateId};
@@ -346,6 +346,54 @@ fn rpc_blocking<B: BeaconNodeBackend>(
         StatusCode::OK
     };
     Ok((status, Json(response)).into_response())
+}
+
+/// The body of `POST /shardnet/v1/shards/{shard}/transactions`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct TransactionSubmission {
+    /// The signed transaction's EIP-2718 bytes, `0x`-prefixed hex.
+    raw: String,
+}
+
+/// `POST /shardnet/v1/shards/{shard}/transactions` with `{"raw": "0x..."}`: submits a signed
+/// transaction to the shard's pool, as `eth_sendRawTransaction` does, but with REST answers:
+/// `{"data": {"hash"}}`, or a 400 saying why the transaction was refused.
+pub(super) async fn submit_transaction<B: BeaconNodeBackend>(
+    State(backend): State<Arc<B>>,
+    ApiPath(shard): ApiPath<String>,
+    ApiJson(submission): ApiJson<TransactionSubmission>,
+) -> Result<Json<Value>, ApiError> {
+    on_blocking(move || {
+        let shard = shard_of(&*backend, &shard)?;
+        let raw = submission
+            .raw
+            .strip_prefix("0x")
+            .ok_or_else(|| ApiError::bad_request("`raw` must be 0x-prefixed hex"))
+            .and_then(|digits| {
+                hex::decode(digits)
+                    .map_err(|error| ApiError::bad_request(format!("invalid `raw`: {error}")))
+            })?;
+        let api = backend.shard_eth_api(shard).ok_or_else(|| {
+            ApiError::not_found(format!(
+                "shard {shard} has no transaction pool on this node"
+            ))
+        })?;
+        match api.send_raw_transaction(raw.into()) {
+            Ok(hash) => Ok(data(json!({ "hash": hash }))),
+            Err(
+                error @ (rpc::RpcError::TransactionRejected(_)
+                | rpc::RpcError::InvalidParams(_)
+                | rpc::RpcError::Parse(_)
+                | rpc::RpcError::InvalidRequest(_)),
+            ) => Err(ApiError::bad_request(format!(
+                "transaction refused: {error}"
+            ))),
+            Err(rpc::RpcError::ResourceNotFound(message)) => Err(ApiError::unavailable(message)),
+            Err(error) => Err(ApiError::internal(error.to_string())),
+        }
+    })
+    .await
 }
 
 /// `GET /metrics`: the node's metrics in the Prometheus text format.

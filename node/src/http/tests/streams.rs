@@ -251,3 +251,83 @@ async fn the_keymanager_api_takes_a_bearer_token_when_configured() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn transactions_are_submitted_over_rest_with_4xx_refusals() {
+    let chain = chain();
+    let signer = shard::TransferSigner::from_seed(7).unwrap();
+    let request = shard::TransferRequest {
+        chain_id: chain.config.base_chain_id,
+        nonce: 0,
+        to: alloy_primitives::Address::repeat_byte(1),
+        value: alloy_primitives::U256::from(5u64),
+        gas_limit: 21_000,
+        max_fee_per_gas: 10_000_000_000,
+        max_priority_fee_per_gas: 1_000_000_000,
+    };
+    let raw = signer.sign_eip1559(&request);
+    let body = json!({ "raw": format!("0x{}", hex::encode(&raw)) }).to_string();
+    let reply = call("POST", "/shardnet/v1/shards/0/transactions", Some(&body)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.json());
+    assert!(
+        reply.json()["data"]["hash"]
+            .as_str()
+            .unwrap()
+            .starts_with("0x")
+    );
+    for (uri, body, status) in [
+        (
+            "/shardnet/v1/shards/0/transactions",
+            r#"{"raw": "0x1234"}"#,
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/shardnet/v1/shards/0/transactions",
+            r#"{"raw": "1234"}"#,
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/shardnet/v1/shards/0/transactions",
+            r#"{"raw": "0xzz"}"#,
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/shardnet/v1/shards/0/transactions",
+            r#"{"tx": "0x12"}"#,
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/shardnet/v1/shards/0/transactions",
+            "not json",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/shardnet/v1/shards/99/transactions",
+            r#"{"raw": "0x12"}"#,
+            StatusCode::NOT_FOUND,
+        ),
+    ] {
+        let reply = call("POST", uri, Some(body)).await;
+        assert_eq!(reply.status, status, "{uri} {body}");
+        assert!(
+            reply.json()["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "{body}"
+        );
+    }
+    // Signed for another shard's chain id: refused with the reason.
+    let other = signer.sign_eip1559(&shard::TransferRequest {
+        chain_id: chain.config.base_chain_id + 1,
+        ..request
+    });
+    let body = json!({ "raw": format!("0x{}", hex::encode(&other)) }).to_string();
+    let reply = call("POST", "/shardnet/v1/shards/0/transactions", Some(&body)).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(
+        reply.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("refused")
+    );
+}
