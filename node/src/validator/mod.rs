@@ -14,7 +14,7 @@
 //! aggregate it publishes is the naive pool's aggregate of the whole committee (the aggregator
 //! selection proof matters only when many nodes share a committee).
 
-use std::collections::HashMap;
+mod registry;
 
 use beacon::accessors::{
     compute_offset_slots, compute_shard_from_committee_index, get_beacon_committee,
@@ -30,21 +30,22 @@ use beacon::production::{
     produce_shard_block,
 };
 use crosslink::BeaconReceiptVerifier;
+use parking_lot::{RwLock, RwLockReadGuard};
 use primitives::EthSpec;
 use primitives::bls::SecretKey;
-use primitives::types::{
-    BeaconState, Bytes32, PublicKeyBytes, Shard, SignedBeaconBlock, SignedShardBlock, Slot,
-    ValidatorIndex,
-};
+use primitives::types::{BeaconState, Bytes32, Shard, SignedBeaconBlock, SignedShardBlock, Slot};
 use shard::build_payload_with_claims;
 use shard::payload::{ClaimLeftOut, PayloadLimits};
 use ssz::Encode;
 use storage::Store;
 use storage::slashing_protection::SlashingDatabase;
-use tracing::{debug, warn};
+use tracing::{debug, info, warn};
 use tree_hash::TreeHash;
 
+use crate::chain::eth1::block_eth1_inputs;
 use crate::service::NodeChains;
+
+pub use registry::KeyRegistry;
 
 /// Why a duty was not done.
 #[derive(Debug, thiserror::Error)]
@@ -60,53 +61,48 @@ fn fail(error: impl std::fmt::Display) -> DutyFailed {
 
 /// The validators of this node: keys by validator index, and their slashing protection.
 pub struct ValidatorClient {
-    keys: HashMap<ValidatorIndex, (SecretKey, PublicKeyBytes)>,
+    keys: RwLock<KeyRegistry>,
     slashing_protection: SlashingDatabase,
     graffiti: Bytes32,
 }
 
 impl ValidatorClient {
-    /// The client of `keys`, indexed by their validators in `state` (keys of unknown
-    /// validators are kept out), registered with `slashing_protection`.
+    /// The client of `keys`, indexed by their validators in `state`; keys of validators not
+    /// in the registry yet start their duties once a later state holds them. Every key is
+    /// registered with `slashing_protection`.
     pub fn new<E: EthSpec>(
         keys: Vec<SecretKey>,
         state: &BeaconState<E>,
         slashing_protection: SlashingDatabase,
         graffiti: Bytes32,
     ) -> Result<Self, storage::StoreError> {
-        let by_pubkey: HashMap<PublicKeyBytes, ValidatorIndex> = state
-            .validators
-            .iter()
-            .zip(0u64..)
-            .map(|(v, i)| (v.pubkey, i))
-            .collect();
-        let mut held = HashMap::new();
-        for key in keys {
-            let pubkey = key.public_key().to_bytes();
-            match by_pubkey.get(&pubkey) {
-                Some(index) => {
-                    held.insert(*index, (key, pubkey));
-                }
-                None => warn!(%pubkey, "key of no known validator"),
-            }
+        let mut held = KeyRegistry::new(keys);
+        held.update(state);
+        for pubkey in held.pending() {
+            info!(%pubkey, "key of no validator yet, waiting for its deposit");
         }
-        let pubkeys: Vec<PublicKeyBytes> = held.values().map(|(_, pk)| *pk).collect();
-        slashing_protection.register_validators(&pubkeys)?;
+        slashing_protection.register_validators(&held.pubkeys())?;
         Ok(Self {
-            keys: held,
+            keys: RwLock::new(held),
             slashing_protection,
             graffiti,
         })
     }
 
+    /// The keys, first placing those whose validators `state` newly holds.
+    fn keys_for<E: EthSpec>(&self, state: &BeaconState<E>) -> RwLockReadGuard<'_, KeyRegistry> {
+        self.keys.write().update(state);
+        self.keys.read()
+    }
+
     /// The number of validators held.
     pub fn len(&self) -> usize {
-        self.keys.len()
+        self.keys.read().len()
     }
 
     /// Whether no validator is held.
     pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
+        self.keys.read().is_empty()
     }
 
     /// The slashing protection database.
@@ -127,14 +123,18 @@ impl ValidatorClient {
         let state = chains.beacon.head_state_at(slot).map_err(fail)?;
         let config = chains.beacon.config().clone();
         let proposer = get_beacon_proposer_index(&state, &config).map_err(fail)?;
-        let Some((key, pubkey)) = self.keys.get(&proposer) else {
+        let keys = self.keys_for(&state);
+        let Some((key, pubkey)) = keys.get(&proposer) else {
             return Ok(());
         };
+        let eth1 = block_eth1_inputs(chains, &state);
         let randao_reveal = sign_epoch(&state, slot, key, &config).map_err(fail)?;
         let (attestations, transitions) = chains.beacon.attestation_pool.block_candidates();
         let ops = &chains.beacon.op_pool;
         let inputs = BlockInputs {
             graffiti: self.graffiti,
+            eth1_candidates: &eth1.candidates,
+            deposits: &eth1.deposits,
             attestations: &attestations,
             shard_transitions: &transitions,
             proposer_slashings: &ops.proposer_slashings,
@@ -198,7 +198,8 @@ impl ValidatorClient {
             return Ok(());
         }
         let proposer = get_shard_block_proposer(&state, shard, &config).map_err(fail)?;
-        let Some((key, pubkey)) = self.keys.get(&proposer) else {
+        let keys = self.keys_for(&state);
+        let Some((key, pubkey)) = keys.get(&proposer) else {
             return Ok(());
         };
         let beacon_parent_root = get_beacon_parent_root(&state);
@@ -295,12 +296,10 @@ impl ValidatorClient {
         let head_root = chains.beacon.head().block_root;
         let epoch = get_current_epoch(&state, &config).map_err(fail)?;
         let committees = get_committee_count_per_slot(&state, epoch, &config).map_err(fail)?;
+        let keys = self.keys_for(&state);
         for index in 0..committees {
             let committee = get_beacon_committee(&state, slot, index, &config).map_err(fail)?;
-            if !committee
-                .iter()
-                .any(|member| self.keys.contains_key(member))
-            {
+            if !committee.iter().any(|member| keys.contains_key(member)) {
                 continue;
             }
             let shard =
@@ -321,7 +320,7 @@ impl ValidatorClient {
                     .map_err(fail)?;
             let signing = attestation_signing_root(&state, &vote.data, &config).map_err(fail)?;
             for member in &committee {
-                let Some((key, pubkey)) = self.keys.get(member) else {
+                let Some((key, pubkey)) = keys.get(member) else {
                     continue;
                 };
                 if let Err(refused) = self.slashing_protection.check_and_insert_attestation(
