@@ -59,6 +59,21 @@ impl KeyRegistry {
         placed
     }
 
+    /// Adds `key` (a keystore imported at run time): it waits with the pending keys, and the
+    /// next [`Self::update`] looks at the whole registry again, since its validator may be
+    /// there already. Returns false when the key is held already.
+    pub fn add(&mut self, key: SecretKey) -> bool {
+        let pubkey = key.public_key().to_bytes();
+        if self.pending.contains_key(&pubkey)
+            || self.by_index.values().any(|(_, held)| *held == pubkey)
+        {
+            return false;
+        }
+        self.pending.insert(pubkey, key);
+        self.scanned = 0;
+        true
+    }
+
     /// The key of validator `index`, with its public key.
     pub fn get(&self, index: &ValidatorIndex) -> Option<&(SecretKey, PublicKeyBytes)> {
         self.by_index.get(index)
@@ -126,5 +141,11 @@ mod tests {
         // A shorter registry (another fork) changes nothing.
         assert_eq!(registry.update(&small), 0);
         assert_eq!(registry.len(), 3);
+        // A key added later is placed even when its validator was seen before.
+        assert!(registry.add(interop_secret_key(5).unwrap()));
+        assert!(!registry.add(interop_secret_key(5).unwrap()));
+        assert!(!registry.add(interop_secret_key(2).unwrap()));
+        assert_eq!(registry.update(&large), 1);
+        assert!(registry.contains_key(&5));
     }
 }
