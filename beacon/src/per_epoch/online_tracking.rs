@@ -11,6 +11,7 @@ use crate::accessors::CommitteeCaches;
 
 /// `process_online_tracking`: every non-zero `online_countdown` goes down by one, then every
 /// attester of `current_epoch_attestations + previous_epoch_attestations` is set back to
+/// `ONLINE_PERIOD`. Validators deposited since the last epoch first get their entry, at
 /// `ONLINE_PERIOD`.
 ///
 /// Committees come from one shuffle per epoch (a [`CommitteeCaches`] built from this state),
@@ -25,13 +26,16 @@ pub fn process_online_tracking<E: EthSpec>(
             value: config.online_period,
         }
     })?;
-    // The spec indexes online_countdown with every validator index: a shorter list fails there.
-    if state.online_countdown.len() < state.validators.len() {
-        return Err(BeaconStateError::MissingEntry {
-            what: "online_countdown",
-            index: state.online_countdown.len() as u64,
-        }
-        .into());
+    // Phase 1's `process_deposit` adds a validator without an `online_countdown` entry (the
+    // spec then indexes past the list's end). A validator added by a deposit starts online,
+    // as every validator did at the fork: its entry is `ONLINE_PERIOD`.
+    while state.online_countdown.len() < state.validators.len() {
+        state
+            .online_countdown
+            .push(online_period)
+            .map_err(|_| BeaconStateError::ListFull {
+                what: "online_countdown",
+            })?;
     }
     let mut caches = CommitteeCaches::new();
     let mut attesters = Vec::new();
@@ -137,15 +141,33 @@ mod tests {
     }
 
     #[test]
-    fn short_lists_are_refused() {
+    fn deposited_validators_start_online() {
         let config = ChainConfig::preset(PresetName::Minimal);
         let mut state = state_with(64);
-        for _ in 0..63 {
+        for _ in 0..62 {
+            state.online_countdown.push(3).unwrap();
+        }
+        process_online_tracking(&mut state, &config).unwrap();
+        assert_eq!(state.online_countdown.len(), 64);
+        assert_eq!(state.online_countdown[61], 2);
+        // The two new entries started at ONLINE_PERIOD and counted down once.
+        assert_eq!(
+            u64::from(state.online_countdown[62]),
+            config.online_period - 1
+        );
+        assert_eq!(
+            u64::from(state.online_countdown[63]),
+            config.online_period - 1
+        );
+    }
+
+    #[test]
+    fn bad_aggregation_bits_are_refused() {
+        let config = ChainConfig::preset(PresetName::Minimal);
+        let mut state = state_with(64);
+        for _ in 0..64 {
             state.online_countdown.push(1).unwrap();
         }
-        assert!(process_online_tracking(&mut state, &config).is_err());
-
-        state.online_countdown.push(1).unwrap();
         let mut attestation = pending(&state, 18, 0, &[0], &config);
         attestation.aggregation_bits = BitList::with_capacity(1).unwrap();
         state.current_epoch_attestations.push(attestation).unwrap();

@@ -10,6 +10,7 @@
 mod attestation_pool;
 mod block_verification;
 mod error;
+pub mod eth1;
 mod op_pool;
 mod persistence;
 

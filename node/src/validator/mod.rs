@@ -47,6 +47,7 @@ use storage::slashing_protection::SlashingDatabase;
 use tracing::{debug, warn};
 use tree_hash::TreeHash;
 
+use crate::chain::eth1::block_eth1_inputs;
 use crate::service::NodeChains;
 
 /// Why a duty was not done.
@@ -221,6 +222,7 @@ impl ValidatorClient {
         let Some((key, pubkey)) = self.key(proposer) else {
             return Ok(());
         };
+        let eth1 = block_eth1_inputs(chains, &state);
         let randao_reveal = sign_epoch(&state, slot, &key, &config).map_err(fail)?;
         let (attestations, transitions) = chains.beacon.attestation_pool.block_candidates();
         let ops = &chains.beacon.op_pool;
@@ -231,6 +233,8 @@ impl ValidatorClient {
             proposer_slashings: &ops.proposer_slashings,
             attester_slashings: &ops.attester_slashings,
             voluntary_exits: &ops.voluntary_exits,
+            eth1_candidates: &eth1.candidates,
+            deposits: &eth1.deposits,
             ..BlockInputs::new(randao_reveal)
         };
         let produced = produce_block(&state, slot, &inputs, &config).map_err(fail)?;
