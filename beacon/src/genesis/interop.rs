@@ -78,6 +78,16 @@ pub fn interop_genesis_state<E: EthSpec>(
     genesis_time: u64,
     config: &ChainConfig,
 ) -> Result<BeaconState<E>, GenesisError> {
+    interop_genesis_with_deposits(validator_count, genesis_time, config).map(|(state, _)| state)
+}
+
+/// [`interop_genesis_state`] together with the deposits it is made of, in order: what a deposit
+/// contract must hold for its root and count to equal the genesis `eth1_data`.
+pub fn interop_genesis_with_deposits<E: EthSpec>(
+    validator_count: u64,
+    genesis_time: u64,
+    config: &ChainConfig,
+) -> Result<(BeaconState<E>, Vec<Deposit>), GenesisError> {
     let deposits = interop_deposits(validator_count, config)?;
     let eth1_timestamp = genesis_time.saturating_sub(config.genesis_delay);
     let mut phase0 = initialize_beacon_state_from_eth1::<E>(
@@ -87,5 +97,5 @@ pub fn interop_genesis_state<E: EthSpec>(
         config,
     )?;
     phase0.genesis_time = genesis_time;
-    upgrade_to_phase1(&phase0, config)
+    Ok((upgrade_to_phase1(&phase0, config)?, deposits))
 }

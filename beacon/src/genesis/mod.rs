@@ -13,6 +13,7 @@ mod upgrade;
 pub use initialize::{initialize_beacon_state_from_eth1, is_valid_genesis_state};
 pub use interop::{
     INTEROP_ETH1_BLOCK_HASH, interop_deposit_data, interop_deposits, interop_genesis_state,
+    interop_genesis_with_deposits,
 };
 pub use primitives::deposit_tree::DepositTree;
 pub use upgrade::upgrade_to_phase1;

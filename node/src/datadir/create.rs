@@ -7,9 +7,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use alloy_primitives::B256;
-use beacon::genesis::{
-    INTEROP_ETH1_BLOCK_HASH, initialize_beacon_state_from_eth1, interop_deposits, upgrade_to_phase1,
-};
+use beacon::genesis::interop_genesis_with_deposits;
 use primitives::bls::interop_secret_key;
 use primitives::bls::keystore::KdfSettings;
 use primitives::types::{DepositData, Root};
@@ -92,23 +90,14 @@ struct Genesis {
     deposits: Vec<DepositData>,
 }
 
-/// The interop genesis: `interop_genesis_state`, built from its parts so that the deposits
-/// it is made of are kept for shard 0's deposit contract.
+/// The interop genesis (`interop_genesis_state`) with the deposits it is made of, kept for
+/// shard 0's deposit contract.
 fn interop_genesis<E: EthSpec>(
     validators: u64,
     genesis_time: u64,
     config: &ChainConfig,
 ) -> Result<Genesis, DataDirError> {
-    let deposits = interop_deposits(validators, config)?;
-    let eth1_timestamp = genesis_time.saturating_sub(config.genesis_delay);
-    let mut phase0 = initialize_beacon_state_from_eth1::<E>(
-        INTEROP_ETH1_BLOCK_HASH,
-        eth1_timestamp,
-        &deposits,
-        config,
-    )?;
-    phase0.genesis_time = genesis_time;
-    let state = upgrade_to_phase1(&phase0, config)?;
+    let (state, deposits) = interop_genesis_with_deposits::<E>(validators, genesis_time, config)?;
     Ok(Genesis {
         state_ssz: state.as_ssz_bytes(),
         state_root: state.tree_hash_root(),
