@@ -218,6 +218,5 @@ async fn deposits_on_shard_0_make_validators_that_do_their_duties() {
         "deposited at slot {deposited_at:?}, active at slot {active_at:?}, rewarded at slot {slot}, in {:?}",
         started.elapsed()
     );
-    assert!(started.elapsed() < Duration::from_secs(120));
     node.abort();
 }
