@@ -10,7 +10,8 @@
 //!
 //! [network]
 //! listen = "127.0.0.1:9000"
-//! bootnodes = ["127.0.0.1:9001"]
+//! # PEER_ID@IP:PORT: the peer id (64 hex digits) the connection is pinned to, and its address
+//! bootnodes = ["abababababababababababababababababababababababababababababababab@127.0.0.1:9001"]
 //! max_peers = 50
 //!
 //! [validator]
@@ -29,6 +30,7 @@ use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use network::Bootnode;
 use primitives::types::Shard;
 use serde::{Deserialize, Serialize};
 
@@ -132,8 +134,10 @@ impl Default for HttpConfig {
 pub struct NetworkConfig {
     /// Address and UDP port of the QUIC endpoint.
     pub listen: SocketAddr,
-    /// Peers to dial at start.
-    pub bootnodes: Vec<String>,
+    /// Peers to dial at start and to redial when they drop, each pinned to its identity
+    /// (`PEER_ID@IP:PORT`).
+    #[serde(with = "bootnode_strings")]
+    pub bootnodes: Vec<Bootnode>,
     /// The most connected peers.
     pub max_peers: usize,
 }
@@ -145,6 +149,26 @@ impl Default for NetworkConfig {
             bootnodes: Vec::new(),
             max_peers: 50,
         }
+    }
+}
+
+/// Bootnodes written as `PEER_ID@IP:PORT` strings.
+mod bootnode_strings {
+    use network::Bootnode;
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub(super) fn serialize<S: Serializer>(nodes: &[Bootnode], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(nodes.iter().map(ToString::to_string))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Bootnode>, D::Error> {
+        Vec::<String>::deserialize(d)?
+            .iter()
+            .map(|text| {
+                text.parse()
+                    .map_err(|e| D::Error::custom(format!("bootnode \"{text}\": {e}")))
+            })
+            .collect()
     }
 }
 
@@ -293,7 +317,7 @@ mod tests {
 
             [network]
             listen = "127.0.0.1:9000"
-            bootnodes = ["127.0.0.1:9001"]
+            bootnodes = ["abababababababababababababababababababababababababababababababab@127.0.0.1:9001"]
             max_peers = 50
 
             [validator]
@@ -309,7 +333,14 @@ mod tests {
             TrackShards::Some(BTreeSet::from([0, 1]))
         );
         assert!(config.track_shards.tracks(1) && !config.track_shards.tracks(2));
-        assert_eq!(config.network.bootnodes, ["127.0.0.1:9001"]);
+        assert_eq!(
+            config.network.bootnodes,
+            [
+                "abababababababababababababababababababababababababababababababab@127.0.0.1:9001"
+                    .parse::<Bootnode>()
+                    .unwrap()
+            ]
+        );
     }
 
     #[test]

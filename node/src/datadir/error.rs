@@ -108,6 +108,14 @@ pub enum DataDirError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The peer-to-peer identity key could not be read, generated or written.
+    #[error("{}: node key: {reason}", path.display())]
+    NodeKey {
+        /// The key file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
     /// The network description was refused.
     #[error(transparent)]
     Network(#[from] NetworkSpecError),

@@ -12,6 +12,7 @@
 //!   keystores/<0xpubkey>.json    EIP-2335 keystores, one per validator
 //!   secrets/<0xpubkey>           each keystore's password (UTF-8; one trailing newline stripped)
 //!   db/shardnet.redb             the database, slashing protection included
+//!   network/node.key             the node's peer-to-peer identity (ed25519, PKCS#8 DER)
 //! ```
 //!
 //! Each shard's genesis `ExecutionState` is recomputed from `shards.yaml` with
@@ -71,6 +72,8 @@ pub const SECRETS_DIR: &str = "secrets";
 pub const DB_DIR: &str = "db";
 /// The database file in `db/`.
 pub const DB_FILE: &str = "shardnet.redb";
+/// The peer-to-peer identity key, relative to the data directory.
+pub const NODE_KEY_FILE: &str = "network/node.key";
 
 /// A data directory, loaded and checked, for the preset `E`.
 #[derive(Debug)]
@@ -186,6 +189,22 @@ impl<E: EthSpec> DataDir<E> {
 /// The database file of the data directory at `root`.
 pub fn database_path(root: &Path) -> PathBuf {
     root.join(DB_DIR).join(DB_FILE)
+}
+
+/// The peer-to-peer identity of the node at `root`, generated and written on first use: its
+/// [`PeerId`](::network::PeerId) is what other nodes pin in their bootnode lists.
+pub fn load_or_create_node_key(root: &Path) -> Result<::network::transport::NodeKey, DataDirError> {
+    let path = root.join(NODE_KEY_FILE);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|source| DataDirError::Io {
+            path: parent.to_path_buf(),
+            source,
+        })?;
+    }
+    ::network::transport::NodeKey::load_or_generate(&path).map_err(|source| DataDirError::NodeKey {
+        path,
+        reason: source.to_string(),
+    })
 }
 
 /// Whether `root` holds a data directory (its `config.yaml` exists).
