@@ -6,5 +6,12 @@
 //! processes and HTTP APIs, never through a node's memory.
 
 pub mod client;
+pub mod layout;
+pub mod process;
+pub mod spec;
+pub mod state;
+pub mod status;
 
 pub use client::{ClientError, NodeClient};
+pub use spec::TestnetSpec;
+pub use state::{Backend, NodeState, TestnetState};
