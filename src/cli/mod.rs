@@ -6,6 +6,7 @@ mod config;
 mod dev;
 mod init;
 mod node;
+mod testnet;
 
 use std::process::ExitCode;
 
@@ -33,6 +34,8 @@ enum Command {
     /// Create a local network's data directory if there is none (or reuse it) and run its
     /// node: one command from nothing to a running chain.
     Dev(dev::DevArgs),
+    /// A whole local network: `up`, `status`, `logs`, `start`, `stop`, `down`.
+    Testnet(testnet::TestnetArgs),
 }
 
 /// Parses the arguments, runs the subcommand and turns its error into an exit status.
@@ -44,6 +47,7 @@ pub fn main() -> ExitCode {
         Command::Config(args) => config::run(&args),
         Command::Node(args) => node::run(&args),
         Command::Dev(args) => dev::run(&args),
+        Command::Testnet(args) => testnet::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

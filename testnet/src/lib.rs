@@ -6,6 +6,7 @@
 //! processes and HTTP APIs, never through a node's memory.
 
 pub mod client;
+pub mod docker;
 pub mod layout;
 pub mod process;
 pub mod spec;
