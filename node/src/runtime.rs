@@ -1,5 +1,6 @@
 //! The running node: a tokio driver that performs each slot's work at its time (the clock
-//! tick and proposals at the slot start, attestations at 1/3, aggregation at 2/3), and the
+//! tick and the beacon proposal at the slot start, shard proposals at 1/6, attestations at
+//! 1/3, aggregation at 2/3), and the
 //! [`NodeHandle`] through which APIs read the chains and submit transactions.
 //!
 //! The chains live behind one lock; the driver takes it for each duty on a blocking task,
@@ -82,8 +83,12 @@ pub enum NodeError {
 /// The work of a slot, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Phase {
-    /// The slot start: fork choice's tick, then the beacon and shard block proposals.
+    /// The slot start: fork choice's tick, then the beacon block proposal.
     Propose,
+    /// A sixth into the slot: the shard block proposals. Shard blocks name the slot's beacon
+    /// block as their parent (what crosslinks check them against), so they wait for it; and
+    /// attesters, a sixth later, vote on them.
+    ProposeShards,
     /// A third into the slot: attestations.
     Attest,
     /// Two thirds into the slot: aggregation.
@@ -91,12 +96,14 @@ pub enum Phase {
 }
 
 impl Phase {
-    /// How many thirds of the slot pass before the phase.
-    fn thirds(self) -> u32 {
+    /// How far into a slot of `slot` length the phase starts.
+    fn offset(self, slot: Duration) -> Duration {
+        let third = slot / 3;
         match self {
-            Self::Propose => 0,
-            Self::Attest => 1,
-            Self::Aggregate => 2,
+            Self::Propose => Duration::ZERO,
+            Self::ProposeShards => third / 2,
+            Self::Attest => third,
+            Self::Aggregate => third * 2,
         }
     }
 }
@@ -114,6 +121,10 @@ impl Progress {
     fn next(self) -> Self {
         match self.phase {
             Phase::Propose => Self {
+                phase: Phase::ProposeShards,
+                ..self
+            },
+            Phase::ProposeShards => Self {
                 phase: Phase::Attest,
                 ..self
             },
@@ -352,8 +363,7 @@ async fn drive<E: EthSpec, S: Store + 'static>(shared: Arc<Shared<E, S>>) {
         phase: Phase::Propose,
     };
     loop {
-        let third = slots.slot_duration() / 3;
-        let at = slots.start_of(next.slot) + third * next.phase.thirds();
+        let at = slots.start_of(next.slot) + next.phase.offset(slots.slot_duration());
         loop {
             let now = slots.clock().now();
             if now >= at {
@@ -394,13 +404,17 @@ fn run_phase<E: EthSpec, S: Store>(shared: &Shared<E, S>, at: Progress) {
         warn!(%error, "fork choice tick failed");
     }
     let validator = &shared.validator;
-    let syncing = shared.network.get().is_some_and(|network| network.sync_state().0);
+    // A node more than an epoch behind a peer would build on a stale head: it waits until
+    // range sync brought it close (a short sync after a missed block does not stop duties).
+    let behind = shared.network.get().is_some_and(|network| {
+        let (syncing, target) = network.sync_state();
+        syncing
+            && target.saturating_sub(chains.beacon.head().slot) > shared.config.slots_per_epoch
+    });
     let result = match at.phase {
-        // A node catching up would build on a stale head: it waits until synced.
-        _ if syncing => Ok(()),
-        Phase::Propose => validator
-            .propose_beacon_block(&mut chains, at.slot)
-            .and_then(|()| validator.propose_shard_blocks(&mut chains, at.slot)),
+        _ if behind => Ok(()),
+        Phase::Propose => validator.propose_beacon_block(&mut chains, at.slot),
+        Phase::ProposeShards => validator.propose_shard_blocks(&mut chains, at.slot),
         Phase::Attest => validator.attest(&mut chains, at.slot),
         Phase::Aggregate => validator.aggregate(&mut chains, at.slot),
     };

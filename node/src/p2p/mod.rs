@@ -68,10 +68,15 @@ struct NetworkState {
     banned: RwLock<BTreeSet<PeerId>>,
     set_blocked: BlockSwitch,
     connected: PeerList,
+    bootnodes: Vec<(PeerId, String)>,
 }
 
 impl NetworkHandle {
-    fn new<T: Transport>(transport: &Arc<T>, listen_addresses: Vec<String>) -> Self {
+    fn new<T: Transport>(
+        transport: &Arc<T>,
+        listen_addresses: Vec<String>,
+        bootnodes: Vec<(PeerId, String)>,
+    ) -> Self {
         let switch = Arc::clone(transport);
         let list = Arc::clone(transport);
         Self {
@@ -84,6 +89,7 @@ impl NetworkHandle {
                 banned: RwLock::new(BTreeSet::new()),
                 set_blocked: Arc::new(move |peer, blocked| switch.set_blocked(peer, blocked)),
                 connected: Arc::new(move || list.connected_peers()),
+                bootnodes,
             }),
         }
     }
@@ -103,6 +109,15 @@ impl NetworkHandle {
         let mut peers = (self.inner.connected)();
         peers.sort();
         peers
+    }
+
+    /// The address of `peer` when it is one of the bootnodes this node dials.
+    pub fn bootnode_address(&self, peer: &PeerId) -> Option<String> {
+        self.inner
+            .bootnodes
+            .iter()
+            .find(|(id, _)| id == peer)
+            .map(|(_, address)| address.clone())
     }
 
     /// Whether a range sync is running, and the slot it syncs toward.

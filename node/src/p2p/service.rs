@@ -44,7 +44,16 @@ pub(crate) fn spawn<E: EthSpec, S: Store + 'static, T: Transport>(
     inputs: NetworkInputs<T>,
     outbound: mpsc::Receiver<Published<E>>,
 ) -> NetworkHandle {
-    let handle = NetworkHandle::new(&inputs.transport, inputs.listen_addresses.clone());
+    let bootnodes = inputs
+        .bootnodes
+        .iter()
+        .map(|(address, peer)| (*peer, format!("{address:?}")))
+        .collect();
+    let handle = NetworkHandle::new(
+        &inputs.transport,
+        inputs.listen_addresses.clone(),
+        bootnodes,
+    );
     for (address, peer) in inputs.bootnodes.clone() {
         tokio::spawn(redial(
             Arc::clone(&inputs.transport),
@@ -273,6 +282,7 @@ impl<E: EthSpec, S: Store + 'static, T: Transport> Loop<E, S, T> {
                         continue;
                     };
                     let now = self.now();
+
                     self.engine.on_verdict(id, outcome.verdict, now);
                     if let Some(Followup::UnknownParent(block)) = outcome.followup {
                         self.lookups.start(
