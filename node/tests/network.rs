@@ -401,3 +401,71 @@ async fn misbehaving_peers_are_banned_and_the_network_keeps_finalizing() {
         assert_eq!(h.head(), handles[0].head());
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_nodes_over_quic_on_loopback_agree_on_the_head() {
+    use network::transport::{NodeKey, QuicTransport};
+    let genesis = genesis();
+    let clock = ManualClock::new(Duration::from_secs(GENESIS_TIME));
+    let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    let mut nodes = Vec::new();
+    let mut first: Option<(std::net::SocketAddr, PeerId)> = None;
+    for (n, keys) in [0..32u64, 32..64].into_iter().enumerate() {
+        let key = NodeKey::generate().expect("key");
+        let id = key.peer_id();
+        let (transport, events) =
+            QuicTransport::bind(loopback, key, TransportLimits::default()).expect("bind");
+        let address = transport.local_addr().expect("address");
+        let store = MemoryStore::new();
+        let slashing_protection = store.slashing_protection();
+        let node = Node::start_networked(
+            NodeInputs {
+                config: genesis.config.clone(),
+                genesis_state: genesis.state.clone(),
+                shard_genesis: genesis.shard_genesis.clone(),
+                keys: keys.map(|i| interop_secret_key(i).expect("key")).collect(),
+                store,
+                slashing_protection,
+                clock: Arc::new(clock.clone()),
+                mempool_capacity: 1000,
+                graffiti: Bytes32::ZERO,
+            },
+            NetworkInputs {
+                transport: Arc::new(transport),
+                events,
+                bootnodes: first.into_iter().collect(),
+                listen_addresses: vec![address.to_string()],
+            },
+        )
+        .expect("node starts");
+        assert_eq!(
+            node.handle().network().expect("network").local_peer_id(),
+            id
+        );
+        if n == 0 {
+            first = Some((address, id));
+        }
+        nodes.push(node);
+    }
+    let handles: Vec<Handle> = nodes.iter().map(Node::handle).collect();
+    eventually("the two nodes connected over QUIC", || {
+        handles
+            .iter()
+            .all(|h| h.network().is_some_and(|n| n.connected_peers().len() == 1))
+    })
+    .await;
+    for slot in 1..=6 {
+        run_slot(&handles, &clock, &genesis.config, slot).await;
+    }
+    eventually("one head on both nodes", || {
+        handles[0].head() == handles[1].head()
+    })
+    .await;
+    // Both validator halves proposed: blocks from each node reached the other.
+    assert!(handles[0].head().slot >= 5);
+    let imported: Vec<u64> = handles
+        .iter()
+        .map(|h| h.with_beacon(|c| c.blocks_imported()))
+        .collect();
+    assert!(imported.iter().all(|n| *n >= 5), "imported {imported:?}");
+}
