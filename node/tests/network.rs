@@ -71,7 +71,8 @@ fn peer(n: u8) -> PeerId {
     PeerId::from_bytes([n; 32])
 }
 
-/// Starts node `n` on `net` with the validators `keys`, dialing `bootnodes`.
+/// Starts node `n` on `net` with the validators `keys`, dialing `bootnodes`, tracking every
+/// shard.
 fn start(
     genesis: &Genesis,
     net: &MemoryNetwork,
@@ -81,13 +82,33 @@ fn start(
     bootnodes: &[u8],
     store: MemoryStore,
 ) -> (Node<E, MemoryStore>, MemoryTransport) {
+    start_tracking(genesis, net, clock, n, keys, bootnodes, store, 0..SHARDS)
+}
+
+/// Starts node `n` as [`start`] does, tracking the shards `tracked` only.
+#[allow(clippy::too_many_arguments)]
+fn start_tracking(
+    genesis: &Genesis,
+    net: &MemoryNetwork,
+    clock: &ManualClock,
+    n: u8,
+    keys: std::ops::Range<u64>,
+    bootnodes: &[u8],
+    store: MemoryStore,
+    tracked: std::ops::Range<u64>,
+) -> (Node<E, MemoryStore>, MemoryTransport) {
     let (transport, events) = MemoryTransport::new(net, peer(n), TransportLimits::default());
     let slashing_protection = store.slashing_protection();
     let node = Node::start_networked(
         NodeInputs {
             config: genesis.config.clone(),
             genesis_state: genesis.state.clone(),
-            shard_genesis: genesis.shard_genesis.clone(),
+            shard_genesis: genesis
+                .shard_genesis
+                .iter()
+                .filter(|(shard, _)| tracked.contains(shard))
+                .map(|(shard, state)| (*shard, state.clone()))
+                .collect(),
             keys: keys.map(|i| interop_secret_key(i).expect("key")).collect(),
             store,
             slashing_protection,
@@ -100,6 +121,7 @@ fn start(
             events,
             bootnodes: bootnodes.iter().map(|b| (peer(*b), peer(*b))).collect(),
             listen_addresses: Vec::new(),
+            max_peers: 16,
         },
     )
     .expect("node starts");
@@ -147,7 +169,10 @@ fn same_view(a: &Handle, b: &Handle) -> bool {
     a.head() == b.head()
         && (0..SHARDS).all(|s| {
             let head = |h: &Handle| h.with_shard_chain(s, |c| c.head().root);
-            head(a) == head(b)
+            match (head(a), head(b)) {
+                (Some(x), Some(y)) => x == y,
+                _ => true,
+            }
         })
 }
 
@@ -185,8 +210,18 @@ async fn four_nodes_finalize_crosslink_and_a_late_node_syncs() {
     for slot in 1..=24 {
         run_slot(&handles, &clock, &genesis.config, slot).await;
     }
-    // A node with no validators joins late, through one bootnode, and syncs to the head.
-    let (late, _) = start(&genesis, &net, &clock, 9, 0..0, &[0], MemoryStore::new());
+    // A node with no validators, tracking shards 0 and 1 only, joins late through one
+    // bootnode and syncs to the head.
+    let (late, _) = start_tracking(
+        &genesis,
+        &net,
+        &clock,
+        9,
+        0..0,
+        &[0],
+        MemoryStore::new(),
+        0..2,
+    );
     let late = late.handle();
     let target = handles[0].head();
     eventually("the late node syncs to the head", || late.head() == target).await;
@@ -215,6 +250,13 @@ async fn four_nodes_finalize_crosslink_and_a_late_node_syncs() {
             .connected_peers()
             .is_empty()
     );
+    // It follows the shards it tracks, block for block, and holds nothing of the others.
+    assert_eq!(late.shards(), vec![0, 1]);
+    for shard in 0..2 {
+        let head = |h: &Handle| h.with_shard_chain(shard, |c| c.head().root);
+        assert!(head(&late).is_some());
+        assert_eq!(head(&late), head(&handles[0]));
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -435,6 +477,7 @@ async fn two_nodes_over_quic_on_loopback_agree_on_the_head() {
                 events,
                 bootnodes: first.into_iter().collect(),
                 listen_addresses: vec![address.to_string()],
+                max_peers: 16,
             },
         )
         .expect("node starts");
