@@ -499,8 +499,8 @@ impl ValidatorClient {
             if done.contains(&aggregate.data.index) {
                 continue;
             }
-            let committee = get_beacon_committee(&state, slot, aggregate.data.index, &config)
-                .map_err(fail)?;
+            let committee =
+                get_beacon_committee(&state, slot, aggregate.data.index, &config).map_err(fail)?;
             let selected = committee.iter().find_map(|member| {
                 let (key, _) = self.key(*member)?;
                 let proof = sign_slot(&state, slot, &key, &config).ok()?;
