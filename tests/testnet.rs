@@ -85,27 +85,33 @@ fn finalized_epoch(client: &NodeClient) -> Option<u64> {
 
 /// Waits until every node of `nodes` has finalized at least `epoch`.
 fn wait_finalized(clients: &[NodeClient], nodes: &[usize], epoch: u64) {
-    wait_for(&format!("nodes {nodes:?} to finalize epoch {epoch}"), || {
-        nodes
-            .iter()
-            .all(|&i| finalized_epoch(&clients[i]).is_some_and(|e| e >= epoch))
-            .then_some(())
-    });
+    wait_for(
+        &format!("nodes {nodes:?} to finalize epoch {epoch}"),
+        || {
+            nodes
+                .iter()
+                .all(|&i| finalized_epoch(&clients[i]).is_some_and(|e| e >= epoch))
+                .then_some(())
+        },
+    );
 }
 
 /// Waits until `nodes` report the same head and the same finalized checkpoint at once.
 fn wait_agreement(clients: &[NodeClient], nodes: &[usize]) -> FinalityCheckpoints {
-    wait_for(&format!("nodes {nodes:?} to agree on head and finality"), || {
-        let views: Vec<_> = nodes
-            .iter()
-            .map(|&i| Some((clients[i].head().ok()?.root, finality(&clients[i])?)))
-            .collect::<Option<_>>()?;
-        let (head, checkpoints) = views.first()?.clone();
-        views
-            .iter()
-            .all(|(root, view)| *root == head && view.finalized == checkpoints.finalized)
-            .then_some(checkpoints)
-    })
+    wait_for(
+        &format!("nodes {nodes:?} to agree on head and finality"),
+        || {
+            let views: Vec<_> = nodes
+                .iter()
+                .map(|&i| Some((clients[i].head().ok()?.root, finality(&clients[i])?)))
+                .collect::<Option<_>>()?;
+            let (head, checkpoints) = views.first()?.clone();
+            views
+                .iter()
+                .all(|(root, view)| *root == head && view.finalized == checkpoints.finalized)
+                .then_some(checkpoints)
+        },
+    )
 }
 
 /// The highest finalized epoch among `nodes`.
@@ -121,11 +127,16 @@ fn set_blocked(clients: &[NodeClient], node: usize, peers: &[String]) {
     clients[node]
         .set_blocked_peers(peers)
         .expect("setting blocked peers");
-    let mut listed = clients[node].blocked_peers().expect("listing blocked peers");
+    let mut listed = clients[node]
+        .blocked_peers()
+        .expect("listing blocked peers");
     listed.sort();
     let mut wanted = peers.to_vec();
     wanted.sort();
-    assert_eq!(listed, wanted, "node {node} lists what it was told to block");
+    assert_eq!(
+        listed, wanted,
+        "node {node} lists what it was told to block"
+    );
 }
 
 #[test]
@@ -210,7 +221,12 @@ fn four_nodes_finalize_survive_a_crash_and_a_partition() {
     cli(&dir, &["stop", "--node", "3", "--kill"]);
     let pid = state.nodes[3].pid.expect("node 3's pid");
     assert!(!process::is_running(pid, &state.nodes[3].datadir));
-    assert!(clients[3].version().expect_err("node 3 is down").is_unreachable());
+    assert!(
+        clients[3]
+            .version()
+            .expect_err("node 3 is down")
+            .is_unreachable()
+    );
     let before = max_finalized(&clients, &others);
     wait_finalized(&clients, &others, before + 2);
 
@@ -251,7 +267,10 @@ fn four_nodes_finalize_survive_a_crash_and_a_partition() {
     // Down stops every process and says so.
     let down = cli(&dir, &["down"]);
     for node in &TestnetState::load(&dir).expect("state file").nodes {
-        assert!(down.contains(&format!("node{}: stopped", node.index)), "{down}");
+        assert!(
+            down.contains(&format!("node{}: stopped", node.index)),
+            "{down}"
+        );
         let pid = node.pid.expect("pid");
         assert!(!process::is_running(pid, &node.datadir));
     }
