@@ -11,6 +11,7 @@ mod attestation_pool;
 mod block_verification;
 mod error;
 pub mod eth1;
+mod light_client_pool;
 mod op_pool;
 mod persistence;
 
@@ -35,6 +36,7 @@ use tree_hash::TreeHash;
 pub use attestation_pool::AttestationPool;
 pub use block_verification::{ExecutedBlock, GossipVerifiedBlock};
 pub use error::ChainError;
+pub use light_client_pool::LightClientPool;
 pub use op_pool::OperationPool;
 
 /// `FAR_FUTURE_EPOCH`.
@@ -89,6 +91,8 @@ pub struct BeaconChain<E: EthSpec, S: Store> {
     pub attestation_pool: AttestationPool<E>,
     /// The operation pool.
     pub op_pool: OperationPool<E>,
+    /// The light client votes.
+    pub light_client_pool: LightClientPool<E>,
     /// The head state advanced to a later slot, kept for the duties of that slot.
     advanced: Option<(Root, Slot, Arc<BeaconState<E>>)>,
     /// Blocks verified and imported since start (resumed blocks not counted).

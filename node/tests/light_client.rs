@@ -1,0 +1,85 @@
+//! The light client committee at work on one node holding every validator: from the second
+//! slot on, each block carries the aggregate of the previous slot's light client votes, the
+//! state transition (signatures verified one by one) accepts it, and the signers are rewarded.
+
+mod common;
+
+use std::time::Duration;
+
+use beacon::accessors::get_light_client_committee;
+use beacon::per_slot::process_slots;
+use beacon::{SignatureStrategy, state_transition};
+use common::{genesis, run_slot, start};
+use node::clock::ManualClock;
+use primitives::math::compute_epoch_at_slot;
+use storage::MemoryStore;
+use tree_hash::TreeHash;
+
+/// Three epochs of the minimal preset.
+const SLOTS: u64 = 24;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn blocks_carry_light_client_aggregates_that_processing_accepts() {
+    let genesis = genesis();
+    let config = genesis.config.clone();
+    let store = MemoryStore::new();
+    let slashing = store.slashing_protection();
+    let clock = ManualClock::new(Duration::from_secs(common::GENESIS_TIME));
+    let node = start(&genesis, store, slashing, &clock);
+    let handle = node.handle();
+    for slot in 1..=SLOTS {
+        run_slot(&handle, &clock, slot).await;
+    }
+
+    let mut with_aggregate = 0;
+    for slot in 2..=SLOTS {
+        let root = handle
+            .block_root_at_slot(slot)
+            .unwrap()
+            .expect("block root");
+        let block = handle.block_by_root(&root).unwrap().expect("block");
+        assert_eq!(block.message.slot, slot, "every slot has its block");
+        let parent = handle
+            .state_by_block_root(&block.message.parent_root)
+            .unwrap()
+            .expect("parent state");
+        let signers = block
+            .message
+            .body
+            .light_client_bits
+            .iter()
+            .filter(|bit| *bit)
+            .count();
+        // The node holds every key, so each member of the committee signed.
+        let mut at_slot = (*parent).clone();
+        process_slots(&mut at_slot, slot, &config).unwrap();
+        let epoch = compute_epoch_at_slot(slot, &config).unwrap();
+        let committee = get_light_client_committee(&at_slot, epoch, &config).unwrap();
+        assert!(!committee.is_empty());
+        assert_eq!(signers, committee.len(), "slot {slot}");
+        with_aggregate += 1;
+
+        let post = state_transition(
+            &parent,
+            &block,
+            SignatureStrategy::Individually,
+            true,
+            &config,
+        )
+        .unwrap_or_else(|e| panic!("block of slot {slot} refused: {e}"));
+        assert_eq!(post.tree_hash_root(), block.message.state_root);
+        // Processing the block without its aggregate leaves the signers poorer.
+        let mut stripped = (*block).clone();
+        stripped.message.body.light_client_bits = Default::default();
+        stripped.message.body.light_client_signature = Default::default();
+        let without =
+            state_transition(&parent, &stripped, SignatureStrategy::Skip, false, &config).unwrap();
+        let member = committee[0] as usize;
+        assert!(
+            post.balances[member] > without.balances[member],
+            "slot {slot}"
+        );
+    }
+    assert_eq!(with_aggregate, SLOTS - 1);
+    node.abort();
+}
