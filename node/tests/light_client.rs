@@ -1,6 +1,7 @@
 //! The light client committee at work on one node holding every validator: from the second
 //! slot on, each block carries the aggregate of the previous slot's light client votes, the
 //! state transition (signatures verified one by one) accepts it, and the signers are rewarded.
+//! The node's count of verified signature sets follows the chain along.
 
 mod common;
 
@@ -27,8 +28,15 @@ async fn blocks_carry_light_client_aggregates_that_processing_accepts() {
     let clock = ManualClock::new(Duration::from_secs(common::GENESIS_TIME));
     let node = start(&genesis, store, slashing, &clock);
     let handle = node.handle();
+    let mut verified = vec![handle.with_beacon(|chain| chain.signature_sets_verified())];
     for slot in 1..=SLOTS {
         run_slot(&handle, &clock, slot).await;
+        verified.push(handle.with_beacon(|chain| chain.signature_sets_verified()));
+    }
+    // Each slot at least verifies its block's batch (proposer, RANDAO reveal, light client
+    // aggregate) and a shard block or an aggregate attestation.
+    for (slot, pair) in verified.windows(2).enumerate().skip(1) {
+        assert!(pair[1] >= pair[0] + 4, "slot {}: {pair:?}", slot + 1);
     }
 
     let mut with_aggregate = 0;

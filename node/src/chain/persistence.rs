@@ -129,6 +129,7 @@ impl<E: EthSpec, S: Store> BeaconChain<E, S> {
             op_pool: OperationPool::default(),
             advanced: None,
             blocks_imported: 0,
+            signature_sets_verified: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -189,6 +190,7 @@ impl<E: EthSpec, S: Store> BeaconChain<E, S> {
             op_pool: OperationPool::default(),
             advanced: None,
             blocks_imported: 0,
+            signature_sets_verified: std::sync::atomic::AtomicU64::new(0),
         };
         chain.load_finalized_chain(anchor_root, &anchor_block)?;
         let replayed = chain.replay_stored_blocks(anchor_block.message.slot)?;

@@ -263,6 +263,9 @@ impl<E: EthSpec, S: Store + 'static> NodeBackend<E, S> {
         metrics
             .beacon_blocks_imported
             .absolute(node.with_beacon(|chain| chain.blocks_imported()));
+        metrics
+            .bls_verifications
+            .absolute(node.with_beacon(|chain| chain.signature_sets_verified()));
         if let Ok(size) = node.with_beacon(|chain| chain.store().size_on_disk()) {
             metrics.database_size.set(size as f64);
         }

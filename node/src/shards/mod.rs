@@ -294,6 +294,8 @@ impl<E: EthSpec> ShardChain<E> {
             &finalized_state,
             &self.config,
         )?;
+        // `on_shard_block` verified the proposer's signature.
+        beacon.record_signature_sets(1);
         let mut batch = StoreBatch::new();
         batch.put_shard_block(root, &block);
         beacon.store().write(batch)?;
@@ -413,6 +415,7 @@ impl<E: EthSpec> ShardChain<E> {
                 &finalized_state,
                 &self.config,
             )?;
+            beacon.record_signature_sets(1);
         }
         self.insert(info);
         Ok(())
