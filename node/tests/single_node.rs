@@ -96,6 +96,15 @@ async fn one_node_finalizes_crosslinks_and_moves_value_across_shards() {
                 value,
             });
         }
+        // The two transfers wait in the mempool: `pending` counts them, `latest` does not.
+        let latest = api
+            .transaction_count(sender.address(), BlockNumberOrTag::Latest)
+            .unwrap();
+        assert_eq!(latest, nonce);
+        let pending = api
+            .transaction_count(sender.address(), BlockNumberOrTag::Pending)
+            .unwrap();
+        assert_eq!(pending, nonce + 2);
     }
     let balance_before: Vec<U256> = sent
         .iter()
