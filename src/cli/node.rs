@@ -163,7 +163,10 @@ async fn serve_node<E: EthSpec>(
         Arc::clone(&backend),
         &HttpOptions {
             max_body_bytes: config.http.max_body_bytes,
-            keymanager_token: None,
+            keymanager_token: config
+                .http
+                .keymanager_token()
+                .context("reading the Keymanager API token")?,
         },
     );
     let server = tokio::spawn(serve(listener, router));
