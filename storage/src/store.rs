@@ -311,7 +311,8 @@ pub trait Store: Send + Sync {
         Ok(summary)
     }
 
-    /// The slot a pruning pass recorded under `name` (0 before the first pass).
+    /// The slot a pruning pass recorded under `name` (0 before the first pass):
+    /// [`metadata::BEACON_PRUNED_BELOW`] or [`metadata::shard_pruned_below`].
     fn pruning_mark(&self, name: &str) -> Result<Slot, StoreError> {
         match self.metadata(name)? {
             None => Ok(0),
