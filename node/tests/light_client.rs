@@ -1,10 +1,12 @@
 //! The light client committee at work on one node holding every validator: from the second
 //! slot on, each block carries the aggregate of the previous slot's light client votes, the
 //! state transition (signatures verified one by one) accepts it, and the signers are rewarded.
-//! The node's count of verified signature sets follows the chain along.
+//! The node's count of verified signature sets follows the chain along, and its crosslink
+//! counters give each shard one outcome per slot.
 
 mod common;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use beacon::accessors::get_light_client_committee;
@@ -12,6 +14,8 @@ use beacon::per_slot::process_slots;
 use beacon::{SignatureStrategy, state_transition};
 use common::{genesis, run_slot, start};
 use node::clock::ManualClock;
+use node::http::NodeBackend;
+use node::metrics::NodeMetrics;
 use primitives::math::compute_epoch_at_slot;
 use storage::MemoryStore;
 use tree_hash::TreeHash;
@@ -28,11 +32,37 @@ async fn blocks_carry_light_client_aggregates_that_processing_accepts() {
     let clock = ManualClock::new(Duration::from_secs(common::GENESIS_TIME));
     let node = start(&genesis, store, slashing, &clock);
     let handle = node.handle();
+    let metrics = Arc::new(NodeMetrics::new());
+    let backend = NodeBackend::new(handle.clone(), "127.0.0.1:5052", Arc::clone(&metrics));
+    backend.update_metrics();
     let mut verified = vec![handle.with_beacon(|chain| chain.signature_sets_verified())];
     for slot in 1..=SLOTS {
         run_slot(&handle, &clock, slot).await;
         verified.push(handle.with_beacon(|chain| chain.signature_sets_verified()));
+        backend.update_metrics();
     }
+    // Slots 1 to SLOTS - 1 are judged (the last one waits for the next block); each of the
+    // two shards has one committee per slot.
+    let text = metrics.render();
+    let figure = |name: &str, shard: u64| -> u64 {
+        let prefix = format!("{name}{{shard=\"{shard}\"}} ");
+        text.lines()
+            .find_map(|line| line.strip_prefix(&prefix))
+            .and_then(|value| value.parse().ok())
+            .unwrap_or(0)
+    };
+    for shard in 0..config.initial_active_shards {
+        let made = figure("shardnet_crosslinks_total", shard);
+        let missed = figure("shardnet_crosslinks_missed_total", shard);
+        assert_eq!(made + missed, SLOTS - 1, "shard {shard}: {text}");
+        assert!(made > missed, "shard {shard}: {text}");
+    }
+    let bls = text
+        .lines()
+        .find_map(|line| line.strip_prefix("shardnet_bls_signature_sets_verified_total "))
+        .and_then(|value| value.parse::<u64>().ok())
+        .expect("the BLS counter is exported");
+    assert_eq!(bls, *verified.last().unwrap());
     // Each slot at least verifies its block's batch (proposer, RANDAO reveal, light client
     // aggregate) and a shard block or an aggregate attestation.
     for (slot, pair) in verified.windows(2).enumerate().skip(1) {
