@@ -4,3 +4,5 @@
 //!
 //! Everything here talks to nodes the way a user does: through their data directories,
 //! processes and HTTP APIs, never through a node's memory.
+
+pub mod staking;
