@@ -5,4 +5,8 @@
 //! Everything here talks to nodes the way a user does: through their data directories,
 //! processes and HTTP APIs, never through a node's memory.
 
+pub mod client;
+pub mod load;
 pub mod staking;
+
+pub use client::{ClientError, NodeClient};
