@@ -65,7 +65,12 @@ mod tests {
         .unwrap();
         let keys = &derive_validator_keys(seed.as_ref(), 0, 1).unwrap()[0];
         let domain = deposit_domain(config.domain_deposit, config.genesis_fork_version);
-        let data = deposit_data(keys, FULL_DEPOSIT_GWEI, config.bls_withdrawal_prefix, domain);
+        let data = deposit_data(
+            keys,
+            FULL_DEPOSIT_GWEI,
+            config.bls_withdrawal_prefix,
+            domain,
+        );
         assert_eq!(data.amount, FULL_DEPOSIT_GWEI);
         assert_eq!(data.withdrawal_credentials[0], config.bls_withdrawal_prefix);
         let message = DepositMessage {

@@ -2,7 +2,9 @@
 
 use primitives::bls::SecretKey;
 use primitives::signing::{compute_domain, compute_signing_root};
-use primitives::types::{Domain, DomainType, Epoch, Fork, Root, SignedVoluntaryExit, VoluntaryExit};
+use primitives::types::{
+    Domain, DomainType, Epoch, Fork, Root, SignedVoluntaryExit, VoluntaryExit,
+};
 
 /// `get_domain(state, DOMAIN_VOLUNTARY_EXIT, epoch)`: the fork's previous version before its
 /// epoch, its current version from then on, bound to the network's genesis validators root.

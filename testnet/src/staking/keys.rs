@@ -65,7 +65,8 @@ pub fn derive_validator_keys(
         .map(|account| {
             let signing_path = DerivationPath::validator(account, KeyKind::Signing);
             let signing = signing_path.derive(seed)?;
-            let withdrawal = DerivationPath::validator(account, KeyKind::Withdrawal).derive(seed)?;
+            let withdrawal =
+                DerivationPath::validator(account, KeyKind::Withdrawal).derive(seed)?;
             Ok(ValidatorKeys {
                 account,
                 signing_path,

@@ -49,9 +49,7 @@ pub enum Stage {
 
 /// `get_validator_churn_limit` for `active` validators.
 pub fn churn_limit(active: u64, params: &ChurnParams) -> u64 {
-    let by_quotient = active
-        .checked_div(params.churn_limit_quotient)
-        .unwrap_or(0);
+    let by_quotient = active.checked_div(params.churn_limit_quotient).unwrap_or(0);
     by_quotient.max(params.min_per_epoch_churn_limit).max(1)
 }
 
@@ -133,7 +131,10 @@ mod tests {
             activation_epoch: Some(14),
         };
         assert_eq!(activation_eta_epochs(scheduled, 10, 8, 64, 0, &PARAMS), 4);
-        assert_eq!(activation_eta_epochs(Stage::Active, 10, 8, 64, 0, &PARAMS), 0);
+        assert_eq!(
+            activation_eta_epochs(Stage::Active, 10, 8, 64, 0, &PARAMS),
+            0
+        );
         // Earlier stages take longer.
         let initialized = activation_eta_epochs(Stage::PendingInitialized, 10, 8, 64, 8, &PARAMS);
         let deposited = activation_eta_epochs(Stage::Deposited, 10, 8, 64, 8, &PARAMS);
