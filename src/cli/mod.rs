@@ -13,6 +13,7 @@ mod node;
 mod stake;
 mod stake_status;
 mod tx;
+mod testnet;
 
 use std::process::ExitCode;
 
@@ -50,6 +51,8 @@ enum Command {
     /// Offer load to nodes (pre-signed transfers at a rate or at saturation) and report what
     /// was accepted and included.
     Load(load::LoadArgs),
+    /// A whole local network: `up`, `status`, `logs`, `start`, `stop`, `down`.
+    Testnet(testnet::TestnetArgs),
 }
 
 /// Parses the arguments, runs the subcommand and turns its error into an exit status.
@@ -65,6 +68,7 @@ pub fn main() -> ExitCode {
         Command::Exit(args) => exit::run(&args),
         Command::Tx(args) => tx::run(&args),
         Command::Load(args) => load::run(&args),
+        Command::Testnet(args) => testnet::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

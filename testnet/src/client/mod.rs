@@ -3,7 +3,6 @@
 //! transaction submission, each shard's JSON-RPC and the Prometheus metrics.
 
 mod staking;
-pub use staking::{ImportStatus, parse_bytes4};
 mod types;
 
 use std::time::Duration;
@@ -11,6 +10,7 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
+pub use staking::{ImportStatus, parse_bytes4};
 pub use types::{
     Crosslinks, FinalityCheckpoints, Genesis, HeaderSummary, NodeIdentity, PeerCount,
     ShardBlockSummary, ShardState, SyncStatus, ValidatorSummary, quoted_u64,
@@ -395,6 +395,23 @@ pub fn metric_value(text: &str, name: &str) -> Option<f64> {
             let (key, value) = line.split_once(' ')?;
             (key == name).then(|| value.trim().parse().ok()).flatten()
         })
+}
+
+/// The sum of every sample of `name` (all label sets) in Prometheus `text`, if any.
+pub fn metric_sum(text: &str, name: &str) -> Option<f64> {
+    let mut found = None;
+    for line in text.lines().filter(|line| !line.starts_with('#')) {
+        let Some((key, value)) = line.rsplit_once(' ') else {
+            continue;
+        };
+        let metric = key.split('{').next().unwrap_or(key);
+        if metric == name
+            && let Ok(value) = value.trim().parse::<f64>()
+        {
+            *found.get_or_insert(0.0) += value;
+        }
+    }
+    found
 }
 
 fn unreachable(url: &str, source: ureq::Error) -> ClientError {

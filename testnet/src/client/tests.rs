@@ -5,7 +5,7 @@ use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::thread;
 
-use super::{ClientError, NodeClient, metric_value};
+use super::{ClientError, NodeClient, metric_sum, metric_value};
 
 /// Serves `responses` in order, one per connection, and returns the server's base URL.
 fn serve(responses: Vec<(u16, &'static str)>) -> String {
@@ -98,4 +98,7 @@ fn metric_values_by_name() {
     assert_eq!(metric_value(text, "a"), Some(12.0));
     assert_eq!(metric_value(text, "c"), Some(1.5));
     assert_eq!(metric_value(text, "b"), None);
+    let labelled = "t{shard=\"0\"} 3\nt{shard=\"1\"} 4\nt_other 9\n";
+    assert_eq!(metric_sum(labelled, "t"), Some(7.0));
+    assert_eq!(metric_sum(labelled, "u"), None);
 }
