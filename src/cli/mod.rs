@@ -12,8 +12,8 @@ mod network;
 mod node;
 mod stake;
 mod stake_status;
-mod tx;
 mod testnet;
+mod tx;
 
 use std::process::ExitCode;
 

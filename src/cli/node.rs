@@ -10,14 +10,14 @@ use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
 use clap::Args;
+use network::Bootnode;
+use network::transport::QuicTransport;
 use node::clock::SystemClock;
 use node::config::{NodeConfig, TrackShards};
+use node::datadir::load_or_create_node_key;
 use node::datadir::{AnyDataDir, DataDir, is_initialized};
 use node::http::{HttpOptions, NodeBackend, router_with, serve};
 use node::metrics::NodeMetrics;
-use network::Bootnode;
-use network::transport::QuicTransport;
-use node::datadir::load_or_create_node_key;
 use node::p2p::{NetworkInputs, default_limits};
 use node::{Node, NodeHandle, NodeInputs, Phase, ShardBlockQuery};
 use primitives::EthSpec;
