@@ -46,7 +46,8 @@ mod test_state;
 
 pub use error::BeaconStateError;
 pub use state_transition::{
-    SignatureStrategy, StateTransitionError, state_transition, verify_block_signature,
+    SignatureStrategy, StateTransitionError, Transition, state_transition,
+    state_transition_counted, verify_block_signature,
 };
 
 use primitives::types::{Epoch, Slot};

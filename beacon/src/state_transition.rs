@@ -93,15 +93,39 @@ pub fn state_transition<E: EthSpec>(
     validate_result: bool,
     config: &ChainConfig,
 ) -> Result<BeaconState<E>, StateTransitionError> {
+    state_transition_counted(state, signed_block, strategy, validate_result, config)
+        .map(|transition| transition.post_state)
+}
+
+/// The result of [`state_transition_counted`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transition<E: EthSpec> {
+    /// The post-state.
+    pub post_state: BeaconState<E>,
+    /// How many signature sets were verified: those of the batch with
+    /// [`SignatureStrategy::Batch`], each one met with [`SignatureStrategy::Individually`],
+    /// none with [`SignatureStrategy::Skip`].
+    pub signature_sets: usize,
+}
+
+/// [`state_transition`] that also reports how many signature sets it verified.
+pub fn state_transition_counted<E: EthSpec>(
+    state: &BeaconState<E>,
+    signed_block: &SignedBeaconBlock<E>,
+    strategy: SignatureStrategy,
+    validate_result: bool,
+    config: &ChainConfig,
+) -> Result<Transition<E>, StateTransitionError> {
     let block = &signed_block.message;
     let mut post = state.clone();
     process_slots(&mut post, block.slot, config)?;
 
     let mut batch = SignatureBatch::new();
+    let mut individually = 0usize;
     {
         let mut verify = match strategy {
             SignatureStrategy::Batch => VerifySignatures::Batch(&mut batch),
-            SignatureStrategy::Individually => VerifySignatures::Individually,
+            SignatureStrategy::Individually => VerifySignatures::Counted(&mut individually),
             SignatureStrategy::Skip => VerifySignatures::Skip,
         };
         if validate_result {
@@ -124,5 +148,8 @@ pub fn state_transition<E: EthSpec>(
             });
         }
     }
-    Ok(post)
+    Ok(Transition {
+        post_state: post,
+        signature_sets: batch.len().saturating_add(individually),
+    })
 }

@@ -350,3 +350,21 @@ fn a_block_without_the_outstanding_deposits_is_refused() {
         &config,
     );
 }
+
+#[test]
+fn the_transition_counts_the_signature_sets_it_verified() {
+    let config = config();
+    let state = genesis(&config);
+    let block = signed_block_at(&state, 1, &config);
+    let count = |strategy, validate_result| {
+        crate::state_transition_counted(&state, &block, strategy, validate_result, &config)
+            .unwrap()
+            .signature_sets
+    };
+    // The proposer's signature and the RANDAO reveal.
+    assert_eq!(count(SignatureStrategy::Batch, true), 2);
+    assert_eq!(count(SignatureStrategy::Individually, true), 2);
+    assert_eq!(count(SignatureStrategy::Skip, true), 0);
+    // Without result validation the proposer's signature is not checked.
+    assert_eq!(count(SignatureStrategy::Batch, false), 1);
+}

@@ -7,6 +7,9 @@
 //! [http]
 //! listen = "127.0.0.1:5052"      # Beacon, Keymanager and shard APIs, JSON-RPC, /metrics
 //! max_body_bytes = 10485760
+//! # the Keymanager API's bearer token, the file's first line (relative to this file);
+//! # without it the Keymanager API is open to anyone who reaches the port
+//! keymanager_token_file = "keymanager.token"
 //!
 //! [network]
 //! listen = "127.0.0.1:9000"
@@ -117,6 +120,10 @@ pub struct HttpConfig {
     pub listen: SocketAddr,
     /// The largest request body accepted; larger ones get 413.
     pub max_body_bytes: usize,
+    /// The file holding the Keymanager API's bearer token (its content, surrounding
+    /// whitespace trimmed); `None` leaves the Keymanager API without a token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keymanager_token_file: Option<PathBuf>,
 }
 
 impl Default for HttpConfig {
@@ -124,7 +131,39 @@ impl Default for HttpConfig {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 5052)),
             max_body_bytes: 10 * 1024 * 1024,
+            keymanager_token_file: None,
         }
+    }
+}
+
+impl HttpConfig {
+    /// The Keymanager API's bearer token, read from [`Self::keymanager_token_file`]; `None`
+    /// when no file is set. An unreadable file or one holding only whitespace is refused.
+    pub fn keymanager_token(&self) -> Result<Option<String>, ConfigError> {
+        let Some(path) = &self.keymanager_token_file else {
+            return Ok(None);
+        };
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let token = text.trim();
+        if token.is_empty() {
+            return Err(ConfigError::Invalid {
+                key: "http.keymanager_token_file",
+                reason: format!("names {}, which holds no token", path.display()),
+            });
+        }
+        if token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(ConfigError::Invalid {
+                key: "http.keymanager_token_file",
+                reason: format!(
+                    "names {}, whose token has whitespace inside (a bearer token is one word)",
+                    path.display()
+                ),
+            });
+        }
+        Ok(Some(token.to_owned()))
     }
 }
 
@@ -244,6 +283,11 @@ impl NodeConfig {
         {
             config.data_dir = Some(base.join(dir));
         }
+        if let (Some(file), Some(base)) = (&config.http.keymanager_token_file, path.parent())
+            && file.is_relative()
+        {
+            config.http.keymanager_token_file = Some(base.join(file));
+        }
         Ok(config)
     }
 
@@ -314,6 +358,7 @@ mod tests {
             [http]
             listen = "127.0.0.1:5052"
             max_body_bytes = 10485760
+            keymanager_token_file = "keymanager.token"
 
             [network]
             listen = "127.0.0.1:9000"
@@ -397,5 +442,31 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
         let missing = NodeConfig::load(&file).unwrap_err();
         assert!(matches!(missing, ConfigError::Read { .. }), "{missing}");
+    }
+
+    #[test]
+    fn the_keymanager_token_is_read_from_its_file_next_to_the_configuration() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("node.toml");
+        std::fs::write(&file, "[http]\nkeymanager_token_file = \"km.token\"\n").unwrap();
+        let config = NodeConfig::load(&file).unwrap();
+        assert_eq!(
+            config.http.keymanager_token_file,
+            Some(dir.path().join("km.token"))
+        );
+        let missing = config.http.keymanager_token().unwrap_err();
+        assert!(matches!(missing, ConfigError::Read { .. }), "{missing}");
+        std::fs::write(dir.path().join("km.token"), "  \n").unwrap();
+        let empty = config.http.keymanager_token().unwrap_err().to_string();
+        assert!(empty.contains("http.keymanager_token_file"), "{empty}");
+        std::fs::write(dir.path().join("km.token"), "two words\n").unwrap();
+        assert!(config.http.keymanager_token().is_err());
+        std::fs::write(dir.path().join("km.token"), "s3cret-token\n").unwrap();
+        assert_eq!(
+            config.http.keymanager_token().unwrap().as_deref(),
+            Some("s3cret-token")
+        );
+        assert_eq!(NodeConfig::default().http.keymanager_token().unwrap(), None);
+        assert_eq!(NodeConfig::from_toml(&config.to_toml()).unwrap(), config);
     }
 }

@@ -21,10 +21,12 @@ pub struct ShardMetrics {
     pub head_slot: Gauge,
     /// `shardnet_shard_crosslinked_slot{shard}`: the shard slot of its latest crosslink.
     pub crosslinked_slot: Gauge,
-    /// `shardnet_crosslinks_total{shard}`: crosslinks that succeeded.
+    /// `shardnet_crosslinks_total{shard}`: slots with a committee of the shard that the next
+    /// slot's canonical block crosslinked.
     pub crosslinks: Counter,
-    /// `shardnet_crosslinks_missed_total{shard}`: slots where the shard's committee did not
-    /// reach two thirds.
+    /// `shardnet_crosslinks_missed_total{shard}`: slots with a committee of the shard whose
+    /// crosslink the next slot's canonical block did not make (no block, or no transition
+    /// reaching two thirds).
     pub crosslinks_missed: Counter,
     /// `shardnet_transactions_included_total{shard}`: transactions in imported blocks.
     pub transactions_included: Counter,
@@ -173,7 +175,7 @@ const SHARD_COUNTERS: &[(&str, &str)] = &[
     ("shardnet_crosslinks_total", "Crosslinks that succeeded"),
     (
         "shardnet_crosslinks_missed_total",
-        "Slots where the shard's committee did not reach two thirds",
+        "Slots with a committee of the shard that the next slot's block did not crosslink",
     ),
     (
         "shardnet_transactions_included_total",

@@ -415,7 +415,9 @@ fn run_phase<E: EthSpec, S: Store>(shared: &Shared<E, S>, at: Progress) {
         _ if behind => Ok(()),
         Phase::Propose => validator.propose_beacon_block(&mut chains, at.slot),
         Phase::ProposeShards => validator.propose_shard_blocks(&mut chains, at.slot),
-        Phase::Attest => validator.attest(&mut chains, at.slot),
+        Phase::Attest => validator
+            .attest(&mut chains, at.slot)
+            .and_then(|()| validator.vote_light_client(&mut chains, at.slot)),
         Phase::Aggregate => validator.aggregate(&mut chains, at.slot),
     };
     if let Err(error) = result {

@@ -81,7 +81,7 @@ impl<E: EthSpec, S: Store> NodeChains<E, S> {
                     warn!(shard, %root, %error, "stored shard block not replayed");
                 }
             }
-            chain.on_finalized(&anchor_state)?;
+            chain.on_finalized(&anchor_state, beacon.store())?;
             chain.update_head(&beacon)?;
             shards.insert(*shard, chain);
         }
@@ -163,7 +163,7 @@ impl<E: EthSpec, S: Store> NodeChains<E, S> {
     /// proofs, to their destination shards' proposers.
     fn on_finalized(&mut self, update: &FinalityUpdate<E>) {
         for chain in self.shards.values_mut() {
-            if let Err(error) = chain.on_finalized(&update.finalized_state) {
+            if let Err(error) = chain.on_finalized(&update.finalized_state, self.beacon.store()) {
                 warn!(shard = chain.shard(), %error, "shard finality not updated");
             }
         }

@@ -16,6 +16,7 @@ use alloy_primitives::{Bytes, U256};
 use beacon::genesis::{interop_deposit_data, interop_genesis_state};
 use common::{E, GENESIS_TIME, MNEMONIC, run_slot};
 use node::clock::ManualClock;
+use node::rpc::{EthApi, ShardEthApi};
 use node::{Node, NodeInputs};
 use primitives::bls::interop_secret_key;
 use primitives::types::Bytes32;
@@ -113,6 +114,24 @@ async fn deposits_on_shard_0_make_validators_that_do_their_duties() {
         hashes.push(hash);
     }
 
+    // A deposit call with calldata that is no `DepositData`: included, its fee paid, and
+    // reverted, so its receipt's status is 0.
+    let reverting = sender.sign_eip1559_call(
+        &TransferRequest {
+            chain_id,
+            nonce: NEW_VALIDATORS,
+            to: config.deposit_contract_address,
+            value: wei(32),
+            gas_limit: 100_000,
+            max_fee_per_gas: max_fee,
+            max_priority_fee_per_gas: 1_000_000_000,
+        },
+        Bytes::from(vec![1u8, 2, 3]),
+    );
+    let reverted = handle
+        .submit_transaction(0, &reverting)
+        .unwrap_or_else(|e| panic!("reverting deposit refused: {e}"));
+
     let new = GENESIS_VALIDATORS as usize..total as usize;
     let mut deposited_at = None;
     let mut active_at = None;
@@ -174,6 +193,19 @@ async fn deposits_on_shard_0_make_validators_that_do_their_duties() {
         "no reward after {slot} slots: {:?}",
         &head.balances[new.clone()]
     );
+    // Through JSON-RPC, the deposits succeeded and the malformed call reverted.
+    let rpc = ShardEthApi::new(handle.clone(), 0);
+    for hash in &hashes {
+        let receipt = rpc.transaction_receipt(*hash).unwrap().expect("receipt");
+        assert!(receipt.inner.status(), "deposit {hash}");
+    }
+    let receipt = rpc
+        .transaction_receipt(reverted)
+        .unwrap()
+        .expect("receipt of the reverted call");
+    assert!(!receipt.inner.status());
+    assert!(receipt.gas_used > 0);
+
     // The new validators' votes are in the chain's attestations.
     let attesters: Vec<u64> = {
         let block = handle

@@ -16,7 +16,7 @@ use node::rpc::{EthApi, ShardEthApi};
 use node::{ChainEvent, ShardBlockQuery};
 use primitives::types::SignedVoluntaryExit;
 use shard::{TransferRequest, TransferSigner, home_shard};
-use storage::MemoryStore;
+use storage::{MemoryStore, Store};
 
 /// The most slots the test runs before it gives up.
 const MAX_SLOTS: u64 = 12 * 8;
@@ -96,6 +96,15 @@ async fn one_node_finalizes_crosslinks_and_moves_value_across_shards() {
                 value,
             });
         }
+        // The two transfers wait in the mempool: `pending` counts them, `latest` does not.
+        let latest = api
+            .transaction_count(sender.address(), BlockNumberOrTag::Latest)
+            .unwrap();
+        assert_eq!(latest, nonce);
+        let pending = api
+            .transaction_count(sender.address(), BlockNumberOrTag::Pending)
+            .unwrap();
+        assert_eq!(pending, nonce + 2);
     }
     let balance_before: Vec<U256> = sent
         .iter()
@@ -156,6 +165,38 @@ async fn one_node_finalizes_crosslinks_and_moves_value_across_shards() {
         assert_eq!(final_block.root, crosslink.latest_block_root);
         assert!(final_block.number > 0);
     }
+
+    // Finality bounds the shard fork choice: it holds the finalized shard block and its
+    // descendants only (one node makes no forks), and the store's pruning went as far as the
+    // finalized slot.
+    for shard in 0..shards {
+        let head = handle
+            .shard_block(shard, ShardBlockQuery::Head)
+            .unwrap()
+            .unwrap();
+        let finalized = handle
+            .shard_block(shard, ShardBlockQuery::Finalized)
+            .unwrap()
+            .unwrap();
+        assert!(finalized.number > 0);
+        let in_fork_choice = handle
+            .with_shard_chain(shard, |chain| chain.fork_choice().len())
+            .unwrap();
+        assert_eq!(
+            in_fork_choice as u64,
+            head.number - finalized.number + 1,
+            "shard {shard}"
+        );
+    }
+    let pruned_below = handle
+        .with_beacon(|chain| {
+            chain
+                .store()
+                .metadata(storage::metadata::BEACON_PRUNED_BELOW)
+        })
+        .unwrap()
+        .expect("a pruning pass ran");
+    assert!(u64::from_le_bytes(pruned_below.try_into().unwrap()) > 0);
 
     // Every transfer has a receipt on its source shard, in a canonical block.
     for s in &sent {

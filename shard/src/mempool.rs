@@ -165,6 +165,22 @@ impl Mempool {
         self.by_hash.is_empty()
     }
 
+    /// The nonce the next transaction of `sender` should carry when its account's nonce is
+    /// `account_nonce`: one past the run of pooled transactions with consecutive nonces from
+    /// `account_nonce` on (a gap ends the run, since later ones cannot be included yet).
+    pub fn pending_nonce(&self, sender: &Address, account_nonce: u64) -> u64 {
+        let mut next = account_nonce;
+        if let Some(queue) = self.by_sender.get(sender) {
+            for nonce in queue.range(account_nonce..).map(|(nonce, _)| *nonce) {
+                if nonce != next {
+                    break;
+                }
+                next = next.saturating_add(1);
+            }
+        }
+        next
+    }
+
     /// Whether the pool holds the transaction `hash`.
     pub fn contains(&self, hash: &B256) -> bool {
         self.by_hash.contains_key(hash)
@@ -448,6 +464,26 @@ mod tests {
             max_priority_fee_per_gas: tip * GWEI,
         })
         .to_vec()
+    }
+
+    #[test]
+    fn the_pending_nonce_counts_the_senders_consecutive_pooled_transactions() {
+        let keys = keys(2);
+        let state = state(&keys, FUNDS);
+        let cache = cache();
+        let mut pool = pool(10);
+        let sender = keys[0].address();
+        assert_eq!(pool.pending_nonce(&sender, 0), 0);
+        for nonce in [0, 1, 3] {
+            pool.add_raw(&transfer(&keys[0], nonce, 20, 1), &cache, &state, GAS_PRICE)
+                .unwrap();
+        }
+        // Nonces 0 and 1 follow on; 3 waits behind the gap at 2.
+        assert_eq!(pool.pending_nonce(&sender, 0), 2);
+        // Once the chain has taken nonce 0 and 1, the account's nonce leads.
+        assert_eq!(pool.pending_nonce(&sender, 2), 2);
+        assert_eq!(pool.pending_nonce(&sender, 3), 4);
+        assert_eq!(pool.pending_nonce(&keys[1].address(), 5), 5);
     }
 
     #[test]

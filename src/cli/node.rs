@@ -172,6 +172,10 @@ async fn serve_node<E: EthSpec>(
     networked: bool,
 ) -> anyhow::Result<()> {
     let listen = config.http.listen;
+    let keymanager_token = config
+        .http
+        .keymanager_token()
+        .context("reading the Keymanager API token")?;
     // Bind first: a port in use is the most common reason a node does not start.
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -251,7 +255,7 @@ async fn serve_node<E: EthSpec>(
         Arc::clone(&backend),
         &HttpOptions {
             max_body_bytes: config.http.max_body_bytes,
-            keymanager_token: None,
+            keymanager_token,
         },
     );
     let server = tokio::spawn(serve(listener, router));

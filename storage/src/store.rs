@@ -246,41 +246,57 @@ pub trait Store: Send + Sync {
     }
 
     /// Removes the beacon blocks and states of slots below `below_slot` except those of the
-    /// blocks in `keep` (the finalized chain), in one batch.
+    /// blocks in `keep` (the finalized chain), in one batch. Each pass records `below_slot`
+    /// in the same batch and the next one starts there: slots below it are not looked at
+    /// again.
     fn prune_beacon_chain(
         &self,
         below_slot: Slot,
         keep: &HashSet<Root>,
     ) -> Result<PruneSummary, StoreError> {
+        let from_slot = self.pruning_mark(metadata::BEACON_PRUNED_BELOW)?;
         let mut batch = StoreBatch::new();
         let mut summary = PruneSummary::default();
-        for (slot, root) in self.beacon_block_roots_by_slot(0, below_slot)? {
+        if below_slot <= from_slot {
+            return Ok(summary);
+        }
+        for (slot, root) in self.beacon_block_roots_by_slot(from_slot, below_slot)? {
             if !keep.contains(&root) {
                 batch.delete_beacon_block(root, slot);
                 summary.blocks = summary.blocks.saturating_add(1);
             }
         }
-        for state in self.beacon_states_by_slot(0, below_slot)? {
+        for state in self.beacon_states_by_slot(from_slot, below_slot)? {
             if !keep.contains(&state.block_root) {
                 batch.delete_beacon_state(state.state_root, state.slot);
                 summary.states = summary.states.saturating_add(1);
             }
         }
+        batch.put_metadata(
+            metadata::BEACON_PRUNED_BELOW,
+            below_slot.to_le_bytes().to_vec(),
+        );
         self.write(batch)?;
         Ok(summary)
     }
 
     /// Removes the blocks of `shard` at slots below `below_slot`, with their execution states,
-    /// except the blocks in `keep`, in one batch.
+    /// except the blocks in `keep`, in one batch. Incremental as
+    /// [`Self::prune_beacon_chain`], with a mark per shard.
     fn prune_shard_chain(
         &self,
         shard: Shard,
         below_slot: Slot,
         keep: &HashSet<Root>,
     ) -> Result<PruneSummary, StoreError> {
+        let mark = metadata::shard_pruned_below(shard);
+        let from_slot = self.pruning_mark(&mark)?;
         let mut batch = StoreBatch::new();
         let mut summary = PruneSummary::default();
-        for (slot, root) in self.shard_block_roots_by_slot(shard, 0, below_slot)? {
+        if below_slot <= from_slot {
+            return Ok(summary);
+        }
+        for (slot, root) in self.shard_block_roots_by_slot(shard, from_slot, below_slot)? {
             if !keep.contains(&root) {
                 batch.delete_shard_block(root, shard, slot);
                 summary.blocks = summary.blocks.saturating_add(1);
@@ -290,8 +306,28 @@ pub trait Store: Send + Sync {
                 }
             }
         }
+        batch.put_metadata(&mark, below_slot.to_le_bytes().to_vec());
         self.write(batch)?;
         Ok(summary)
+    }
+
+    /// The slot a pruning pass recorded under `name` (0 before the first pass):
+    /// [`metadata::BEACON_PRUNED_BELOW`] or [`metadata::shard_pruned_below`].
+    fn pruning_mark(&self, name: &str) -> Result<Slot, StoreError> {
+        match self.metadata(name)? {
+            None => Ok(0),
+            Some(bytes) => bytes
+                .as_slice()
+                .try_into()
+                .map(u64::from_le_bytes)
+                .map_err(|_| {
+                    StoreError::decode(
+                        "pruning mark",
+                        name.as_bytes(),
+                        format!("{} bytes, not 8", bytes.len()),
+                    )
+                }),
+        }
     }
 }
 

@@ -324,6 +324,46 @@ fn pruning(store: &impl Store) {
     assert_eq!(roots, vec![root(0x22), root(0x24), root(0x25)]);
     assert_eq!(store.shard_state(0, &root(0x21)).unwrap(), None);
     assert_eq!(store.shard_state(0, &root(0x22)).unwrap(), Some(vec![2]));
+
+    // Pruning is incremental: the next pass starts where the last one stopped, so a block
+    // written below that point since is not looked at, and a pass below it does nothing.
+    write(store, |batch| {
+        batch.put_beacon_block(root(0x33), &beacon_block(3, 1));
+        batch.put_shard_block(root(0x43), &shard_block(0, 2, 1));
+    });
+    let keep: HashSet<Root> = [root(1), root(2), root(4)].into();
+    assert_eq!(
+        store.prune_beacon_chain(4, &keep).unwrap(),
+        PruneSummary::default()
+    );
+    let summary = store.prune_beacon_chain(6, &keep).unwrap();
+    assert_eq!(
+        summary,
+        PruneSummary {
+            blocks: 1,
+            states: 1
+        }
+    );
+    let roots: Vec<Root> = store
+        .beacon_block_roots_by_slot(0, 10)
+        .unwrap()
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect();
+    assert_eq!(roots, vec![root(1), root(2), root(0x33), root(4)]);
+    assert_eq!(
+        store.metadata(metadata::BEACON_PRUNED_BELOW).unwrap(),
+        Some(6u64.to_le_bytes().to_vec())
+    );
+    let summary = store.prune_shard_chain(0, 6, &HashSet::new()).unwrap();
+    assert_eq!(summary.blocks, 2);
+    let roots: Vec<Root> = store
+        .shard_block_roots_by_slot(0, 0, 10)
+        .unwrap()
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect();
+    assert_eq!(roots, vec![root(0x22), root(0x43)]);
 }
 
 fn corrupted_bytes_are_errors(store: &impl Store) {

@@ -1,10 +1,12 @@
 //! The light client committee's duties (`phase1/validator.md`, "Light client committee"):
 //! membership, the vote, aggregator selection and the signed `LightAggregateAndProof`.
 //!
-//! The vote is signed as `validator.md` says, over its `LightClientVoteData`. Note that
+//! `validator.md` signs the vote over its `LightClientVoteData`, while
 //! `process_light_client_aggregate` in `beacon-chain.md` of the same release verifies the
-//! aggregate over the previous block root alone, so in v0.12.3 votes signed this way do not
-//! pass block processing when aggregated into a block; the spec documents disagree.
+//! aggregate over the previous block root alone: votes signed as `validator.md` says do not
+//! pass block processing. The two documents disagree; [`sign_light_client_block_root`] signs
+//! what block processing checks, and is what a committee member whose vote should reach a
+//! block uses.
 
 use primitives::bls::SecretKey;
 use primitives::math::compute_epoch_at_slot;
@@ -85,6 +87,30 @@ pub fn light_client_slot_signing_root<E: EthSpec>(
         config,
     )?;
     Ok(SigningRoot::new(&slot, domain))
+}
+
+/// The message `process_light_client_aggregate` checks a vote against: the vote's
+/// `beacon_block_root` alone under `DOMAIN_LIGHT_CLIENT` at the epoch of its slot.
+pub fn light_client_block_root_signing_root<E: EthSpec>(
+    state: &BeaconState<E>,
+    data: &LightClientVoteData,
+    config: &ChainConfig,
+) -> Result<SigningRoot, DutyError> {
+    let epoch = compute_epoch_at_slot(data.slot, config)?;
+    let domain = get_domain(state, config.domain_light_client, Some(epoch), config)?;
+    Ok(SigningRoot::new(&data.beacon_block_root, domain))
+}
+
+/// A committee member's signature of `data` as block processing verifies it (see the module
+/// note): the block root alone, so the aggregate of such votes passes
+/// `process_light_client_aggregate` in the block of the next slot.
+pub fn sign_light_client_block_root<E: EthSpec>(
+    state: &BeaconState<E>,
+    data: &LightClientVoteData,
+    key: &SecretKey,
+    config: &ChainConfig,
+) -> Result<SignatureBytes, DutyError> {
+    Ok(light_client_block_root_signing_root(state, data, config)?.sign(key))
 }
 
 /// `get_light_client_slot_signature`: the selection proof of a light client aggregator.

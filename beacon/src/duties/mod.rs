@@ -44,9 +44,9 @@ pub use light_client::{
     LIGHT_CLIENT_PREPARATION_EPOCHS, TARGET_LIGHT_CLIENT_AGGREGATORS_PER_SLOT,
     get_aggregate_light_client_signature, get_light_aggregate_and_proof,
     get_light_client_vote_data, is_in_next_light_client_committee, is_light_client_aggregator,
-    light_aggregate_and_proof_signing_root, light_client_slot_signing_root,
-    light_client_vote_signing_root, sign_light_aggregate_and_proof, sign_light_client_slot,
-    sign_light_client_vote,
+    light_aggregate_and_proof_signing_root, light_client_block_root_signing_root,
+    light_client_slot_signing_root, light_client_vote_signing_root, sign_light_aggregate_and_proof,
+    sign_light_client_block_root, sign_light_client_slot, sign_light_client_vote,
 };
 pub use proposal::{
     block_signing_root, epoch_signing_root, shard_block_signing_root, sign_block, sign_epoch,

@@ -138,8 +138,9 @@ pub fn produce_block<E: EthSpec>(
     block.body.light_client_bits = light_client.aggregation_bits;
     block.body.light_client_signature = light_client.signature;
     if !light_client_aggregate_is_valid(&state, &block.body, config)? {
-        // Votes signed as `validator.md` says do not pass `process_light_client_aggregate`
-        // (see `duties::light_client`): the block carries the empty aggregate instead.
+        // An aggregate block processing refuses (votes signed over the whole vote data as
+        // `validator.md` says, see `duties::light_client`, or bits of another period's
+        // committee): the block carries the empty aggregate instead.
         let empty = LightClientVote::<E>::default();
         block.body.light_client_bits = empty.aggregation_bits;
         block.body.light_client_signature = empty.signature;

@@ -252,3 +252,50 @@ fn a_light_client_aggregate_that_processing_refuses_is_left_out() {
         SignatureBytes::default()
     );
 }
+
+#[test]
+fn a_light_client_aggregate_of_the_block_root_is_included_and_rewarded() {
+    let config = config();
+    let genesis = genesis(&config);
+    let (block, state) = propose(&genesis, 1, &BlockInputs::new(Default::default()), &config);
+    let at_two = advanced(&state, 2, &config);
+    let data = crate::duties::get_light_client_vote_data(1, block.message.tree_hash_root());
+    let committee = crate::accessors::get_light_client_committee(&at_two, 0, &config).unwrap();
+    assert!(committee.len() > 1);
+    let mut votes = Vec::new();
+    for (bit, member) in committee.iter().enumerate().take(3) {
+        let mut vote = primitives::types::LightClientVote::<E> {
+            data: data.clone(),
+            ..Default::default()
+        };
+        vote.aggregation_bits.set(bit, true).unwrap();
+        vote.signature =
+            crate::duties::sign_light_client_block_root(&state, &data, &key(*member), &config)
+                .unwrap();
+        votes.push(vote);
+    }
+    let mut aggregate = votes[0].clone();
+    for vote in &votes[1..] {
+        aggregate.aggregation_bits = aggregate.aggregation_bits.union(&vote.aggregation_bits);
+    }
+    aggregate.signature = crate::duties::get_aggregate_light_client_signature(&votes).unwrap();
+    let aggregates = [aggregate.clone()];
+    let inputs = BlockInputs {
+        light_client_aggregates: &aggregates,
+        ..BlockInputs::new(Default::default())
+    };
+    let (signed, post) = propose(&state, 2, &inputs, &config);
+    assert_eq!(
+        signed.message.body.light_client_bits,
+        aggregate.aggregation_bits
+    );
+    assert_eq!(
+        signed.message.body.light_client_signature,
+        aggregate.signature
+    );
+    let applied =
+        state_transition(&state, &signed, SignatureStrategy::Batch, true, &config).unwrap();
+    assert_eq!(applied, post);
+    let rewarded = committee.first().copied().unwrap() as usize;
+    assert!(post.balances[rewarded] > at_two.balances[rewarded]);
+}

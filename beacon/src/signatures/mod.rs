@@ -108,6 +108,9 @@ pub enum VerifySignatures<'a> {
     Batch(&'a mut SignatureBatch),
     /// Check no signature: the caller has verified them already or BLS is off.
     Skip,
+    /// Verify each signature when it is met, as `Individually`, and count the sets verified
+    /// into the given counter.
+    Counted(&'a mut usize),
 }
 
 impl VerifySignatures<'_> {
@@ -123,6 +126,15 @@ impl VerifySignatures<'_> {
     {
         match self {
             Self::Skip => Ok(()),
+            Self::Counted(count) => {
+                let set = build()?;
+                **count = count.saturating_add(1);
+                if set.verify() {
+                    Ok(())
+                } else {
+                    Err(SignatureInvalid::Mismatch)
+                }
+            }
             Self::Individually => {
                 if build()?.verify() {
                     Ok(())

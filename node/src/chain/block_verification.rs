@@ -9,7 +9,7 @@
 //! cheaper than verifying first and processing after.
 
 use beacon::fork_choice::ForkChoiceStore;
-use beacon::{SignatureStrategy, state_transition};
+use beacon::{SignatureStrategy, state_transition_counted};
 use primitives::math::compute_start_slot_at_epoch;
 use primitives::types::{BeaconState, Root, SignedBeaconBlock};
 use primitives::{ChainConfig, EthSpec};
@@ -95,11 +95,13 @@ impl<E: EthSpec> GossipVerifiedBlock<E> {
         strategy: SignatureStrategy,
         config: &ChainConfig,
     ) -> Result<ExecutedBlock<E>, ChainError> {
-        let post_state = state_transition(parent_state, &self.block, strategy, true, config)?;
+        let transition =
+            state_transition_counted(parent_state, &self.block, strategy, true, config)?;
         Ok(ExecutedBlock {
             block: self.block,
             block_root: self.block_root,
-            post_state,
+            post_state: transition.post_state,
+            signature_sets: transition.signature_sets,
         })
     }
 }
@@ -114,4 +116,6 @@ pub struct ExecutedBlock<E: EthSpec> {
     pub block_root: Root,
     /// Its post-state.
     pub post_state: BeaconState<E>,
+    /// The signature sets the state transition verified.
+    pub signature_sets: usize,
 }

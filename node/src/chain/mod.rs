@@ -11,11 +11,13 @@ mod attestation_pool;
 mod block_verification;
 mod error;
 pub mod eth1;
+mod light_client_pool;
 mod op_pool;
 mod persistence;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use beacon::SignatureStrategy;
 use beacon::accessors::{get_block_root_at_slot, get_current_epoch, get_indexed_attestation};
@@ -35,6 +37,7 @@ use tree_hash::TreeHash;
 pub use attestation_pool::AttestationPool;
 pub use block_verification::{ExecutedBlock, GossipVerifiedBlock};
 pub use error::ChainError;
+pub use light_client_pool::LightClientPool;
 pub use op_pool::OperationPool;
 
 /// `FAR_FUTURE_EPOCH`.
@@ -89,10 +92,15 @@ pub struct BeaconChain<E: EthSpec, S: Store> {
     pub attestation_pool: AttestationPool<E>,
     /// The operation pool.
     pub op_pool: OperationPool<E>,
+    /// The light client votes.
+    pub light_client_pool: LightClientPool<E>,
     /// The head state advanced to a later slot, kept for the duties of that slot.
     advanced: Option<(Root, Slot, Arc<BeaconState<E>>)>,
     /// Blocks verified and imported since start (resumed blocks not counted).
     blocks_imported: u64,
+    /// BLS signature sets verified since start: block batches, attestations, operations and
+    /// the shard blocks checked against this chain.
+    signature_sets_verified: AtomicU64,
 }
 
 impl<E: EthSpec, S: Store> BeaconChain<E, S> {
@@ -277,6 +285,7 @@ impl<E: EthSpec, S: Store> BeaconChain<E, S> {
         let verified = GossipVerifiedBlock::new(block, &self.fork_choice, &self.config)?;
         let parent_state = self.state_of_block(&verified.block().message.parent_root)?;
         let executed = verified.execute(&parent_state, SignatureStrategy::Batch, &self.config)?;
+        self.record_signature_sets(executed.signature_sets as u64);
         let root = executed.block_root;
         self.import(executed, true)?;
         self.blocks_imported = self.blocks_imported.saturating_add(1);
@@ -289,12 +298,26 @@ impl<E: EthSpec, S: Store> BeaconChain<E, S> {
         self.blocks_imported
     }
 
+    /// How many BLS signature sets were verified since the chain started, batched or one by
+    /// one, whether they passed or not.
+    pub fn signature_sets_verified(&self) -> u64 {
+        self.signature_sets_verified.load(Ordering::Relaxed)
+    }
+
+    /// Counts `sets` signature sets verified (by this chain or a shard chain checking blocks
+    /// against it).
+    pub(crate) fn record_signature_sets(&self, sets: u64) {
+        self.signature_sets_verified
+            .fetch_add(sets, Ordering::Relaxed);
+    }
+
     /// Adds an executed block to fork choice, the state cache and (when `persist`) the store.
     fn import(&mut self, executed: ExecutedBlock<E>, persist: bool) -> Result<(), ChainError> {
         let ExecutedBlock {
             block,
             block_root,
             post_state,
+            ..
         } = executed;
         let checkpoints = PostStateCheckpoints {
             current_justified_checkpoint: post_state.current_justified_checkpoint.clone(),
@@ -340,6 +363,7 @@ impl<E: EthSpec, S: Store> BeaconChain<E, S> {
             state = Arc::new(advanced);
         }
         let indexed = get_indexed_attestation(&state, attestation, &self.config)?;
+        self.record_signature_sets(1);
         if !beacon::accessors::is_valid_indexed_attestation(&state, &indexed, &self.config) {
             return Err(ChainError::InvalidAttestation(format!(
                 "bad signature or indices at slot {}",
@@ -376,6 +400,7 @@ impl<E: EthSpec, S: Store> BeaconChain<E, S> {
             &self.config,
         )
         .map_err(|error| ChainError::InvalidOperation(error.to_string()))?;
+        self.record_signature_sets(1);
         self.op_pool.voluntary_exits.push(exit);
         Ok(())
     }
@@ -393,6 +418,7 @@ impl<E: EthSpec, S: Store> BeaconChain<E, S> {
             &self.config,
         )
         .map_err(|error| ChainError::InvalidOperation(error.to_string()))?;
+        self.record_signature_sets(2);
         self.op_pool.proposer_slashings.push(slashing);
         Ok(())
     }
@@ -411,6 +437,7 @@ impl<E: EthSpec, S: Store> BeaconChain<E, S> {
             &self.config,
         )
         .map_err(|error| ChainError::InvalidOperation(error.to_string()))?;
+        self.record_signature_sets(2);
         self.fork_choice
             .on_attester_slashing(&slashing.attestation_1, &slashing.attestation_2)?;
         self.op_pool.attester_slashings.push(slashing);

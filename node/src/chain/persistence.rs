@@ -20,7 +20,10 @@ use storage::{ForkChoiceAnchor, Store, StoreBatch, metadata};
 use tracing::{info, warn};
 use tree_hash::TreeHash;
 
-use super::{AttestationPool, BeaconChain, ChainError, GossipVerifiedBlock, Head, OperationPool};
+use super::{
+    AttestationPool, BeaconChain, ChainError, GossipVerifiedBlock, Head, LightClientPool,
+    OperationPool,
+};
 
 /// The genesis block of `genesis_state`: the phase 1 empty block at its header's slot, with
 /// the state root filled in (stored under the header's root, see `from_genesis`).
@@ -122,9 +125,11 @@ impl<E: EthSpec, S: Store> BeaconChain<E, S> {
             fork_choice,
             queued_attestations: Vec::new(),
             attestation_pool: AttestationPool::new(),
+            light_client_pool: LightClientPool::new(),
             op_pool: OperationPool::default(),
             advanced: None,
             blocks_imported: 0,
+            signature_sets_verified: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -181,9 +186,11 @@ impl<E: EthSpec, S: Store> BeaconChain<E, S> {
             fork_choice,
             queued_attestations: Vec::new(),
             attestation_pool: AttestationPool::new(),
+            light_client_pool: LightClientPool::new(),
             op_pool: OperationPool::default(),
             advanced: None,
             blocks_imported: 0,
+            signature_sets_verified: std::sync::atomic::AtomicU64::new(0),
         };
         chain.load_finalized_chain(anchor_root, &anchor_block)?;
         let replayed = chain.replay_stored_blocks(anchor_block.message.slot)?;

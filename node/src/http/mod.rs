@@ -28,6 +28,7 @@
 
 pub mod backend;
 mod beacon_api;
+mod crosslink_tally;
 mod duties;
 pub mod error;
 mod events;

@@ -3,7 +3,6 @@
 //! node's [`ChainEvent`]s become the Beacon API's events, and the metrics are brought up to
 //! date from the chains whenever they are rendered.
 
-use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -26,6 +25,7 @@ use super::backend::{
     PeerCount, PoolContents, PoolOperation, ReceiptAt, ShardBlockAt, ShardBlockId, StateAt,
     SyncStatus,
 };
+use super::crosslink_tally::CrosslinkTally;
 use crate::api::{ApiError, BlockId, StateId};
 use crate::chain::ChainError;
 use crate::datadir::{keystore_path, secret_path};
@@ -46,8 +46,8 @@ pub struct NodeBackend<E: EthSpec, S: Store> {
     metrics: Arc<NodeMetrics>,
     events: broadcast::Sender<Event<E>>,
     data_dir: Option<PathBuf>,
-    /// Per shard, the head slot and crosslinked shard slot of the last metrics update.
-    crosslinks_seen: Mutex<BTreeMap<Shard, (Slot, Slot)>>,
+    /// The slots whose crosslinks the metrics counted.
+    crosslinks_seen: Mutex<CrosslinkTally>,
 }
 
 impl<E: EthSpec, S: Store + 'static> NodeBackend<E, S> {
@@ -83,7 +83,7 @@ impl<E: EthSpec, S: Store + 'static> NodeBackend<E, S> {
             metrics,
             events,
             data_dir: None,
-            crosslinks_seen: Mutex::new(BTreeMap::new()),
+            crosslinks_seen: Mutex::new(CrosslinkTally::default()),
         }
     }
 
@@ -266,6 +266,9 @@ impl<E: EthSpec, S: Store + 'static> NodeBackend<E, S> {
         metrics
             .beacon_blocks_imported
             .absolute(node.with_beacon(|chain| chain.blocks_imported()));
+        metrics
+            .bls_verifications
+            .absolute(node.with_beacon(|chain| chain.signature_sets_verified()));
         if let Ok(size) = node.with_beacon(|chain| chain.store().size_on_disk()) {
             metrics.database_size.set(size as f64);
         }
@@ -291,25 +294,9 @@ impl<E: EthSpec, S: Store + 'static> NodeBackend<E, S> {
                 .and_then(|index| state.shard_states.get(index))
             {
                 shard_metrics.crosslinked_slot.set(shard_state.slot as f64);
-                // Between two looks at the head, a head that moved on either carried the shard's
-                // crosslink forward (one crosslink) or did not (a miss per slot passed).
-                let mut seen = self.crosslinks_seen.lock();
-                let now = (head.slot, shard_state.slot);
-                if let Some((last_head, last_crosslink)) = seen.insert(shard, now)
-                    && head.slot > last_head
-                {
-                    let passed = head.slot.saturating_sub(last_head);
-                    if shard_state.slot > last_crosslink {
-                        shard_metrics.crosslinks.increment(1);
-                        shard_metrics
-                            .crosslinks_missed
-                            .increment(passed.saturating_sub(1));
-                    } else {
-                        shard_metrics.crosslinks_missed.increment(passed);
-                    }
-                }
             }
         }
+        self.crosslinks_seen.lock().advance(node, metrics);
     }
 }
 

@@ -109,11 +109,22 @@ impl<E: EthSpec, S: Store> EthApi for ShardEthApi<E, S> {
         address: Address,
         block: BlockNumberOrTag,
     ) -> Result<u64, RpcError> {
-        self.node
+        let nonce = self
+            .node
             .account(self.shard, address, block_id(block))
             .map_err(internal)?
             .map(|account| account.nonce)
-            .ok_or_else(|| no_block(block))
+            .ok_or_else(|| no_block(block))?;
+        if block != BlockNumberOrTag::Pending {
+            return Ok(nonce);
+        }
+        // `pending`: the head's nonce plus the sender's transactions waiting in the mempool.
+        Ok(self
+            .node
+            .with_shard_chain(self.shard, |chain| {
+                chain.mempool().pending_nonce(&address, nonce)
+            })
+            .unwrap_or(nonce))
     }
 
     fn send_raw_transaction(&self, raw: Bytes) -> Result<B256, RpcError> {

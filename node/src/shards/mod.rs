@@ -15,7 +15,7 @@
 mod error;
 mod receipts;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::num::NonZeroUsize;
 use std::sync::Arc;
 
@@ -294,6 +294,8 @@ impl<E: EthSpec> ShardChain<E> {
             &finalized_state,
             &self.config,
         )?;
+        // `on_shard_block` verified the proposer's signature.
+        beacon.record_signature_sets(1);
         let mut batch = StoreBatch::new();
         batch.put_shard_block(root, &block);
         beacon.store().write(batch)?;
@@ -413,6 +415,7 @@ impl<E: EthSpec> ShardChain<E> {
                 &finalized_state,
                 &self.config,
             )?;
+            beacon.record_signature_sets(1);
         }
         self.insert(info);
         Ok(())
@@ -487,12 +490,73 @@ impl<E: EthSpec> ShardChain<E> {
         Ok((blocks, head_root))
     }
 
-    /// Marks as final the blocks up to the one crosslinked in `finalized_state`.
-    pub fn on_finalized(&mut self, finalized_state: &BeaconState<E>) -> Result<(), ShardError> {
+    /// Marks as final the blocks up to the one crosslinked in `finalized_state`, and forgets
+    /// what finality rules out: the shard fork choice keeps only the finalized block and its
+    /// descendants, and the blocks of forks off the finalized chain at or before the finalized
+    /// block leave memory and `store`. The finalized chain stays (its blocks, receipts and
+    /// states are served by number).
+    pub fn on_finalized<S: Store>(
+        &mut self,
+        finalized_state: &BeaconState<E>,
+        store: &S,
+    ) -> Result<(), ShardError> {
         let root = shard_state(finalized_state, self.shard)?.latest_block_root;
-        if self.blocks.contains_key(&root) {
-            self.finalized_root = root;
+        let Some(finalized) = self.blocks.get(&root) else {
+            return Ok(());
+        };
+        if root == self.finalized_root {
+            return Ok(());
         }
+        let (finalized_number, finalized_slot) = (finalized.number, finalized.slot);
+        let previous = std::mem::replace(&mut self.finalized_root, root);
+        let previous_number = self.blocks.get(&previous).map_or(0, |info| info.number);
+        // The newly finalized blocks: from the finalized block back to the previous one (after
+        // a restart, back to genesis), by parent links rather than the canonical numbering,
+        // which the head may not have set yet.
+        let mut finalized_chain: HashSet<Root> = HashSet::from([previous]);
+        let mut walk = root;
+        while finalized_chain.insert(walk) {
+            match self.blocks.get(&walk) {
+                Some(info) if info.number > 0 => walk = info.parent_root,
+                _ => break,
+            }
+        }
+        let dropped = self.fork_choice.prune(root);
+        // Forks off the finalized chain that the previous finality left in place.
+        let dead: Vec<Root> = self
+            .blocks
+            .iter()
+            .filter(|(root, info)| {
+                info.number > previous_number
+                    && info.number <= finalized_number
+                    && !finalized_chain.contains(*root)
+            })
+            .map(|(root, _)| *root)
+            .collect();
+        for root in &dead {
+            if let Some(info) = self.blocks.remove(root) {
+                for tx in &info.transactions {
+                    if self.transactions.get(&tx.hash).map(|(at, _)| at) == Some(root) {
+                        self.transactions.remove(&tx.hash);
+                    }
+                }
+            }
+        }
+        let blocks = &self.blocks;
+        self.by_body_root
+            .retain(|_, root| blocks.contains_key(root));
+        // The store keeps the finalized chain; a fork's blocks go. The pass looks only at the
+        // slots since the previous one, whose finalized blocks `finalized_chain` holds.
+        let keep = finalized_chain;
+        let pruned = store.prune_shard_chain(self.shard, finalized_slot, &keep)?;
+        debug!(
+            shard = self.shard,
+            number = finalized_number,
+            fork_choice_dropped = dropped,
+            forks_dropped = dead.len(),
+            stored_blocks_pruned = pruned.blocks,
+            "shard finality"
+        );
         Ok(())
     }
 

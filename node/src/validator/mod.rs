@@ -6,7 +6,8 @@
 //!   best aggregates and the shard transitions they crosslink) then
 //!   [`ValidatorClient::propose_shard_blocks`] (a block on each tracked shard whose slot is an
 //!   offset slot, with transactions from the mempool and the claims of released receipts);
-//! - at 1/3 of the slot, [`ValidatorClient::attest`];
+//! - at 1/3 of the slot, [`ValidatorClient::attest`] then
+//!   [`ValidatorClient::vote_light_client`] (the light client committee's vote);
 //! - at 2/3 of the slot, [`ValidatorClient::aggregate`].
 //!
 //! Every block and attestation is first checked and recorded by the [`SlashingDatabase`]; a
@@ -15,6 +16,8 @@
 //! selection proof (`is_aggregator`), from the attestations its pool gathered (its own and
 //! those its peers gossiped). Everything signed goes to [`NodeChains::outbox`] for the
 //! network.
+
+mod light_client;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -256,6 +259,7 @@ impl ValidatorClient {
             voluntary_exits: &ops.voluntary_exits,
             eth1_candidates: &eth1.candidates,
             deposits: &eth1.deposits,
+            light_client_aggregates: chains.beacon.light_client_pool.votes(),
             ..BlockInputs::new(randao_reveal)
         };
         let produced = produce_block(&state, slot, &inputs, &config).map_err(fail)?;

@@ -114,4 +114,44 @@ impl<E: EthSpec> ShardStore<E> {
     pub fn is_empty(&self) -> bool {
         self.signed_blocks.is_empty()
     }
+
+    /// Makes `new_anchor` (a block of the store, usually the shard's block crosslinked in the
+    /// finalized beacon state) the anchor and drops every block that does not descend from it
+    /// or is it: blocks no later head can build on. Returns how many were dropped; an unknown
+    /// `new_anchor` drops nothing.
+    pub fn prune(&mut self, new_anchor: Root) -> usize {
+        if new_anchor == self.anchor_root || !self.signed_blocks.contains_key(&new_anchor) {
+            return 0;
+        }
+        // Whether each block descends from the new anchor, memoized along the walks.
+        let mut descends: HashMap<Root, bool> = HashMap::from([(new_anchor, true)]);
+        let roots: Vec<Root> = self.signed_blocks.keys().copied().collect();
+        for start in roots {
+            let mut path = Vec::new();
+            let mut root = start;
+            let verdict = loop {
+                if let Some(known) = descends.get(&root) {
+                    break *known;
+                }
+                path.push(root);
+                match self.signed_blocks.get(&root) {
+                    // The old anchor's parent is a stub: nothing before it descends.
+                    Some(block) if root != self.anchor_root => {
+                        root = block.message.shard_parent_root;
+                    }
+                    _ => break false,
+                }
+            };
+            for root in path {
+                descends.insert(root, verdict);
+            }
+        }
+        let before = self.signed_blocks.len();
+        self.signed_blocks
+            .retain(|root, _| descends.get(root).copied().unwrap_or(false));
+        let kept = &self.signed_blocks;
+        self.block_states.retain(|root, _| kept.contains_key(root));
+        self.anchor_root = new_anchor;
+        before.saturating_sub(self.signed_blocks.len())
+    }
 }

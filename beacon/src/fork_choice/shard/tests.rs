@@ -464,3 +464,29 @@ fn invalid_shard_blocks_are_refused() {
     let b2 = chain.add(2, a1, 2);
     assert!(chain.shard_store.contains_block(&b2));
 }
+
+#[test]
+fn pruning_keeps_only_the_new_anchor_and_its_descendants() {
+    let mut chain = chain();
+    let a1 = chain.add(1, Root::ZERO, 1);
+    let b2 = chain.add(2, a1, 2);
+    let c2 = chain.add(2, a1, 3);
+    let d3 = chain.add(3, b2, 4);
+    let e3 = chain.add(3, c2, 5);
+    assert_eq!(chain.shard_store.len(), 6);
+    assert_eq!(chain.shard_store.prune(Root::repeat_byte(0x77)), 0);
+    assert_eq!(chain.shard_store.prune(b2), 4);
+    assert_eq!(chain.shard_store.len(), 2);
+    assert_eq!(chain.shard_store.anchor_root(), b2);
+    assert!(chain.shard_store.contains_block(&d3));
+    for gone in [Root::ZERO, a1, c2, e3] {
+        assert!(!chain.shard_store.contains_block(&gone), "{gone}");
+        assert!(chain.shard_store.signed_block(&gone).is_none(), "{gone}");
+    }
+    // A block on a pruned fork has no parent any more; the kept branch grows on.
+    let orphan = chain.signed(5, e3, 6);
+    assert!(chain.on_shard_block(&orphan).is_err());
+    let f4 = chain.add(5, d3, 7);
+    assert!(chain.shard_store.contains_block(&f4));
+    assert_eq!(chain.shard_store.prune(b2), 0);
+}
