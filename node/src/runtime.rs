@@ -408,8 +408,7 @@ fn run_phase<E: EthSpec, S: Store>(shared: &Shared<E, S>, at: Progress) {
     // range sync brought it close (a short sync after a missed block does not stop duties).
     let behind = shared.network.get().is_some_and(|network| {
         let (syncing, target) = network.sync_state();
-        syncing
-            && target.saturating_sub(chains.beacon.head().slot) > shared.config.slots_per_epoch
+        syncing && target.saturating_sub(chains.beacon.head().slot) > shared.config.slots_per_epoch
     });
     let result = match at.phase {
         _ if behind => Ok(()),
@@ -648,16 +647,16 @@ impl<E: EthSpec, S: Store> NodeHandle<E, S> {
     /// it.
     pub fn submit_shard_block(&self, block: SignedShardBlock<E>) -> Result<Root, ShardError> {
         let root = self.import_shard_block(block.clone())?;
-        self.shared.publish([Published::ShardBlock(Box::new(block))]);
+        self.shared
+            .publish([Published::ShardBlock(Box::new(block))]);
         Ok(root)
     }
 
     /// Takes an attestation into the pool and fork choice, after checking it, and publishes
     /// it on its subnet.
     pub fn submit_attestation(&self, attestation: Attestation<E>) -> Result<(), ChainError> {
-        let subnet = self.with_beacon(|chain| {
-            crate::validator::subnet_of(chain, &attestation.data)
-        });
+        let subnet =
+            self.with_beacon(|chain| crate::validator::subnet_of(chain, &attestation.data));
         self.with_chains_mut(|chains| chains.beacon.process_attestation(attestation.clone()))?;
         if let Some(subnet) = subnet {
             self.shared.publish([Published::Attestation {

@@ -60,8 +60,9 @@ pub(super) async fn set_blocked_peers<B: BeaconNodeBackend>(
 ) -> Result<Json<Value>, ApiError> {
     let mut peers = BTreeSet::new();
     for text in &body.peer_ids {
-        let peer = PeerId::from_hex(text)
-            .ok_or_else(|| ApiError::bad_request(format!("`{text}` is not a peer id (64 hex digits)")))?;
+        let peer = PeerId::from_hex(text).ok_or_else(|| {
+            ApiError::bad_request(format!("`{text}` is not a peer id (64 hex digits)"))
+        })?;
         peers.insert(peer);
     }
     backend.set_blocked_peers(peers)?;

@@ -563,7 +563,11 @@ impl<E: EthSpec, S: Store + 'static> BeaconNodeBackend for NodeBackend<E, S> {
                 super::network_api::PeerView {
                     peer_id: peer.to_string(),
                     enr: None,
-                    direction: if dialed.is_some() { "outbound" } else { "inbound" },
+                    direction: if dialed.is_some() {
+                        "outbound"
+                    } else {
+                        "inbound"
+                    },
                     last_seen_p2p_address: dialed.unwrap_or_default(),
                     state: "connected",
                 }

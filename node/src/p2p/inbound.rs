@@ -4,14 +4,14 @@
 //! verdict is `Accept` only for what the node imported.
 
 use beacon::accessors::{get_beacon_committee, get_committee_count_per_slot};
-use beacon::duties::{aggregate_and_proof_signing_root, is_aggregator, slot_signing_root};
 use beacon::duties::compute_subnet_for_attestation;
+use beacon::duties::{aggregate_and_proof_signing_root, is_aggregator, slot_signing_root};
 use network::{Topic, Verdict};
 use primitives::bls::{PublicKey, Signature};
 use primitives::math::compute_epoch_at_slot;
 use primitives::types::{
-    Attestation, AttesterSlashing, ProposerSlashing, SignedAggregateAndProof, SignedBeaconBlock,
-    SignedShardBlock, SignedVoluntaryExit, SignatureBytes,
+    Attestation, AttesterSlashing, ProposerSlashing, SignatureBytes, SignedAggregateAndProof,
+    SignedBeaconBlock, SignedShardBlock, SignedVoluntaryExit,
 };
 use primitives::{ChainConfig, EthSpec};
 use ssz::Decode;
@@ -192,8 +192,15 @@ fn aggregate<E: EthSpec, S: Store>(
     }
 }
 
-fn verify(pubkey: &primitives::types::PublicKeyBytes, signature: &SignatureBytes, root: primitives::types::Root) -> bool {
-    let (Ok(key), Ok(signature)) = (PublicKey::from_bytes(pubkey), Signature::from_bytes(signature)) else {
+fn verify(
+    pubkey: &primitives::types::PublicKeyBytes,
+    signature: &SignatureBytes,
+    root: primitives::types::Root,
+) -> bool {
+    let (Ok(key), Ok(signature)) = (
+        PublicKey::from_bytes(pubkey),
+        Signature::from_bytes(signature),
+    ) else {
         return false;
     };
     signature.verify(&key, root)
@@ -214,7 +221,13 @@ fn aggregator_valid<E: EthSpec>(
         return false;
     }
     if !matches!(
-        is_aggregator(state, data.slot, data.index, &message.selection_proof, config),
+        is_aggregator(
+            state,
+            data.slot,
+            data.index,
+            &message.selection_proof,
+            config
+        ),
         Ok(true)
     ) {
         return false;
@@ -231,6 +244,9 @@ fn aggregator_valid<E: EthSpec>(
     ) else {
         return false;
     };
-    verify(&validator.pubkey, &message.selection_proof, selection.signing_root)
-        && verify(&validator.pubkey, &signed.signature, signing.signing_root)
+    verify(
+        &validator.pubkey,
+        &message.selection_proof,
+        selection.signing_root,
+    ) && verify(&validator.pubkey, &signed.signature, signing.signing_root)
 }

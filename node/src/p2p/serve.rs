@@ -2,9 +2,7 @@
 //! shard's blocks by range, read from the chains and the store. Responses stop before
 //! [`MAX_RESPONSE_BYTES`](network::rpc::MAX_RESPONSE_BYTES).
 
-use network::rpc::{
-    MAX_RESPONSE_BYTES, ResponseChunk, ShardBlocksByRangeRequest, encode_response,
-};
+use network::rpc::{MAX_RESPONSE_BYTES, ResponseChunk, ShardBlocksByRangeRequest, encode_response};
 use network::{FrameLimits, Request, Response, ResponseCode};
 use primitives::EthSpec;
 use primitives::signing::compute_fork_digest;

@@ -221,7 +221,7 @@ impl<E: EthSpec, S: Store + 'static, T: Transport> Loop<E, S, T> {
             } => match Request::decode(&bytes, &self.limits) {
                 Ok(request) => {
                     let node = self.node.clone();
-                    let limits = self.limits.clone();
+                    let limits = self.limits;
                     tokio::spawn(async move {
                         let answer = tokio::task::spawn_blocking(move || {
                             serve::answer(&node, request, &limits)

@@ -183,7 +183,9 @@ async fn range_sync<E: EthSpec, S: Store + 'static, T: Transport>(
         start = start.saturating_add(BATCH_SLOTS);
     }
     for shard in node.shards() {
-        imported = imported.saturating_add(sync_shard(node, transport, internal, peer, shard, theirs.head_slot).await);
+        imported = imported.saturating_add(
+            sync_shard(node, transport, internal, peer, shard, theirs.head_slot).await,
+        );
     }
     imported > 0
 }
@@ -318,12 +320,17 @@ async fn lookup<E: EthSpec, S: Store + 'static, T: Transport>(
         if node.with_beacon(|c| c.has_block(&parent_root)) {
             break;
         }
-        let responses =
-            match request(transport, peer, Request::BeaconBlocksByRoot(vec![parent_root])).await {
-                Ok(responses) => responses,
-                Err(Failed::Bad(m)) => return charge(internal, peer, m).await,
-                Err(Failed::Unavailable) => return,
-            };
+        let responses = match request(
+            transport,
+            peer,
+            Request::BeaconBlocksByRoot(vec![parent_root]),
+        )
+        .await
+        {
+            Ok(responses) => responses,
+            Err(Failed::Bad(m)) => return charge(internal, peer, m).await,
+            Err(Failed::Unavailable) => return,
+        };
         let Some(Response::BeaconBlock(ssz)) = responses.into_iter().next() else {
             return;
         };
