@@ -80,12 +80,7 @@ impl LoadReport {
             .filter_map(|s| s.inclusion_slots)
             .map(|s| s.1)
             .max();
-        let included_tps = match (first, last) {
-            (Some(first), Some(last)) => {
-                included as f64 / ((last - first + 1) as f64 * seconds_per_slot)
-            }
-            _ => 0.0,
-        };
+        let included_tps = inclusion_tps(included, first.zip(last), seconds_per_slot);
         Self {
             pacing,
             target_tps,
