@@ -1,7 +1,7 @@
 //! Nodes on an in-memory network: 64 validators of a four-shard minimal chain split over four
 //! nodes agree on the head, finalize and crosslink every shard; a node started late syncs to
 //! the head; a node partitioned away rejoins after the partition heals while the others keep
-//! finalizing; peers sending garbage, oversized frames, blocks with invalid signatures and
+//! finalizing (it holds a few validators only); peers sending garbage, oversized frames, blocks with invalid signatures and
 //! floods of duplicates are banned. One manual clock drives every node phase by phase.
 
 mod common;
@@ -71,7 +71,8 @@ fn peer(n: u8) -> PeerId {
     PeerId::from_bytes([n; 32])
 }
 
-/// Starts node `n` on `net` with the validators `keys`, dialing `bootnodes`.
+/// Starts node `n` on `net` with the validators `keys`, dialing `bootnodes`, tracking every
+/// shard.
 fn start(
     genesis: &Genesis,
     net: &MemoryNetwork,
@@ -81,13 +82,33 @@ fn start(
     bootnodes: &[u8],
     store: MemoryStore,
 ) -> (Node<E, MemoryStore>, MemoryTransport) {
+    start_tracking(genesis, net, clock, n, keys, bootnodes, store, 0..SHARDS)
+}
+
+/// Starts node `n` as [`start`] does, tracking the shards `tracked` only.
+#[allow(clippy::too_many_arguments)]
+fn start_tracking(
+    genesis: &Genesis,
+    net: &MemoryNetwork,
+    clock: &ManualClock,
+    n: u8,
+    keys: std::ops::Range<u64>,
+    bootnodes: &[u8],
+    store: MemoryStore,
+    tracked: std::ops::Range<u64>,
+) -> (Node<E, MemoryStore>, MemoryTransport) {
     let (transport, events) = MemoryTransport::new(net, peer(n), TransportLimits::default());
     let slashing_protection = store.slashing_protection();
     let node = Node::start_networked(
         NodeInputs {
             config: genesis.config.clone(),
             genesis_state: genesis.state.clone(),
-            shard_genesis: genesis.shard_genesis.clone(),
+            shard_genesis: genesis
+                .shard_genesis
+                .iter()
+                .filter(|(shard, _)| tracked.contains(shard))
+                .map(|(shard, state)| (*shard, state.clone()))
+                .collect(),
             keys: keys.map(|i| interop_secret_key(i).expect("key")).collect(),
             store,
             slashing_protection,
@@ -100,6 +121,7 @@ fn start(
             events,
             bootnodes: bootnodes.iter().map(|b| (peer(*b), peer(*b))).collect(),
             listen_addresses: Vec::new(),
+            max_peers: 16,
         },
     )
     .expect("node starts");
@@ -147,7 +169,10 @@ fn same_view(a: &Handle, b: &Handle) -> bool {
     a.head() == b.head()
         && (0..SHARDS).all(|s| {
             let head = |h: &Handle| h.with_shard_chain(s, |c| c.head().root);
-            head(a) == head(b)
+            match (head(a), head(b)) {
+                (Some(x), Some(y)) => x == y,
+                _ => true,
+            }
         })
 }
 
@@ -185,8 +210,18 @@ async fn four_nodes_finalize_crosslink_and_a_late_node_syncs() {
     for slot in 1..=24 {
         run_slot(&handles, &clock, &genesis.config, slot).await;
     }
-    // A node with no validators joins late, through one bootnode, and syncs to the head.
-    let (late, _) = start(&genesis, &net, &clock, 9, 0..0, &[0], MemoryStore::new());
+    // A node with no validators, tracking shards 0 and 1 only, joins late through one
+    // bootnode and syncs to the head.
+    let (late, _) = start_tracking(
+        &genesis,
+        &net,
+        &clock,
+        9,
+        0..0,
+        &[0],
+        MemoryStore::new(),
+        0..2,
+    );
     let late = late.handle();
     let target = handles[0].head();
     eventually("the late node syncs to the head", || late.head() == target).await;
@@ -215,6 +250,13 @@ async fn four_nodes_finalize_crosslink_and_a_late_node_syncs() {
             .connected_peers()
             .is_empty()
     );
+    // It follows the shards it tracks, block for block, and holds nothing of the others.
+    assert_eq!(late.shards(), vec![0, 1]);
+    for shard in 0..2 {
+        let head = |h: &Handle| h.with_shard_chain(shard, |c| c.head().root);
+        assert!(head(&late).is_some());
+        assert_eq!(head(&late), head(&handles[0]));
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -223,8 +265,10 @@ async fn a_partitioned_node_rejoins_while_the_others_keep_finalizing() {
     let net = MemoryNetwork::new();
     let clock = ManualClock::new(Duration::from_secs(GENESIS_TIME));
     let mut nodes = Vec::new();
-    for n in 0..4u8 {
-        let keys = u64::from(n) * 16..u64::from(n + 1) * 16;
+    // The partitioned node holds few validators, so the others keep well over two thirds.
+    let splits = [0..20, 20..40, 40..60, 60..64];
+    for (n, keys) in splits.into_iter().enumerate() {
+        let n = n as u8;
         let bootnodes: Vec<u8> = (0..n).collect();
         nodes.push(start(
             &genesis,
@@ -250,7 +294,7 @@ async fn a_partitioned_node_rejoins_while_the_others_keep_finalizing() {
     cut.set_blocked_peers([peer(0), peer(1), peer(2)].into_iter().collect());
     assert!(cut.connected_peers().is_empty());
     let before = handles[0].finalized_checkpoint().epoch;
-    for slot in 9..=40 {
+    for slot in 9..=48 {
         run_slot(&handles, &clock, &genesis.config, slot).await;
     }
     let majority = handles[0].finalized_checkpoint();
@@ -262,7 +306,7 @@ async fn a_partitioned_node_rejoins_while_the_others_keep_finalizing() {
     assert_eq!(handles[1].finalized_checkpoint(), majority);
     assert!(handles[3].finalized_checkpoint().epoch < majority.epoch);
     cut.set_blocked_peers(BTreeSet::new());
-    for slot in 41..=48 {
+    for slot in 49..=56 {
         run_slot(&handles, &clock, &genesis.config, slot).await;
     }
     eventually("the healed node on the majority's head", || {
@@ -385,7 +429,7 @@ async fn misbehaving_peers_are_banned_and_the_network_keeps_finalizing() {
         !victim.connected_peers().contains(&garbage.id)
     })
     .await;
-    for slot in 5..=32 {
+    for slot in 5..=48 {
         run_slot(&handles, &clock, &genesis.config, slot).await;
     }
     let finalized = handles[0].finalized_checkpoint();
@@ -398,4 +442,73 @@ async fn misbehaving_peers_are_banned_and_the_network_keeps_finalizing() {
         assert_eq!(h.finalized_checkpoint(), finalized);
         assert_eq!(h.head(), handles[0].head());
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_nodes_over_quic_on_loopback_agree_on_the_head() {
+    use network::transport::{NodeKey, QuicTransport};
+    let genesis = genesis();
+    let clock = ManualClock::new(Duration::from_secs(GENESIS_TIME));
+    let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    let mut nodes = Vec::new();
+    let mut first: Option<(std::net::SocketAddr, PeerId)> = None;
+    for (n, keys) in [0..32u64, 32..64].into_iter().enumerate() {
+        let key = NodeKey::generate().expect("key");
+        let id = key.peer_id();
+        let (transport, events) =
+            QuicTransport::bind(loopback, key, TransportLimits::default()).expect("bind");
+        let address = transport.local_addr().expect("address");
+        let store = MemoryStore::new();
+        let slashing_protection = store.slashing_protection();
+        let node = Node::start_networked(
+            NodeInputs {
+                config: genesis.config.clone(),
+                genesis_state: genesis.state.clone(),
+                shard_genesis: genesis.shard_genesis.clone(),
+                keys: keys.map(|i| interop_secret_key(i).expect("key")).collect(),
+                store,
+                slashing_protection,
+                clock: Arc::new(clock.clone()),
+                mempool_capacity: 1000,
+                graffiti: Bytes32::ZERO,
+            },
+            NetworkInputs {
+                transport: Arc::new(transport),
+                events,
+                bootnodes: first.into_iter().collect(),
+                listen_addresses: vec![address.to_string()],
+                max_peers: 16,
+            },
+        )
+        .expect("node starts");
+        assert_eq!(
+            node.handle().network().expect("network").local_peer_id(),
+            id
+        );
+        if n == 0 {
+            first = Some((address, id));
+        }
+        nodes.push(node);
+    }
+    let handles: Vec<Handle> = nodes.iter().map(Node::handle).collect();
+    eventually("the two nodes connected over QUIC", || {
+        handles
+            .iter()
+            .all(|h| h.network().is_some_and(|n| n.connected_peers().len() == 1))
+    })
+    .await;
+    for slot in 1..=6 {
+        run_slot(&handles, &clock, &genesis.config, slot).await;
+    }
+    eventually("one head on both nodes", || {
+        handles[0].head() == handles[1].head()
+    })
+    .await;
+    // Both validator halves proposed: blocks from each node reached the other.
+    assert!(handles[0].head().slot >= 5);
+    let imported: Vec<u64> = handles
+        .iter()
+        .map(|h| h.with_beacon(|c| c.blocks_imported()))
+        .collect();
+    assert!(imported.iter().all(|n| *n >= 5), "imported {imported:?}");
 }

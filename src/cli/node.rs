@@ -239,6 +239,7 @@ async fn serve_node<E: EthSpec>(
                     .map(|b| (b.addr, b.peer_id))
                     .collect(),
                 listen_addresses: vec![bound.to_string()],
+                max_peers: config.network.max_peers,
             },
         )
     } else {

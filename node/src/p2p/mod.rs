@@ -43,6 +43,9 @@ pub struct NetworkInputs<T: Transport> {
     pub bootnodes: Vec<(T::Address, PeerId)>,
     /// The addresses the node listens on, as its identity reports them.
     pub listen_addresses: Vec<String>,
+    /// The most peers connected at once; a peer connecting past it is dropped unless it is a
+    /// bootnode.
+    pub max_peers: usize,
 }
 
 /// The transport limits of a node (the `network` crate's defaults).

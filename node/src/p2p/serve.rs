@@ -1,12 +1,19 @@
-//! The answers to requests: `status`, beacon blocks by range and by root, and a tracked
-//! shard's blocks by range, read from the chains and the store. Responses stop before
+//! The answers to requests: `status`, beacon blocks by range and by root, a tracked shard's
+//! blocks by range, and cross-shard receipts with their proofs, read from the chains and the
+//! store. Responses stop before
 //! [`MAX_RESPONSE_BYTES`](network::rpc::MAX_RESPONSE_BYTES).
 
-use network::rpc::{MAX_RESPONSE_BYTES, ResponseChunk, ShardBlocksByRangeRequest, encode_response};
+use alloy_primitives::B256;
+use network::rpc::{
+    MAX_RESPONSE_BYTES, ReceiptWithProof, ReceiptsRequest, ResponseChunk,
+    ShardBlocksByRangeRequest, encode_response,
+};
 use network::{FrameLimits, Request, Response, ResponseCode};
 use primitives::EthSpec;
 use primitives::signing::compute_fork_digest;
 use primitives::types::{BeaconBlocksByRangeRequest, Status};
+use shard::{ExecutionPayload, receipt_key};
+use ssz::Decode;
 use ssz::Encode;
 use storage::Store;
 use tracing::debug;
@@ -51,10 +58,7 @@ pub(super) fn answer<E: EthSpec, S: Store>(
                 .map(|block| Response::BeaconBlock(block.as_ssz_bytes()))
         })),
         Request::ShardBlocksByRange(range) => shard_blocks_by_range(node, &range),
-        Request::Receipts(_) => vec![ResponseChunk::error(
-            ResponseCode::ServerError,
-            "receipts are not served",
-        )],
+        Request::Receipts(request) => receipts(node, &request),
     };
     encode_response(&chunks, limits).unwrap_or_else(|error| {
         debug!(%error, "response not encoded");
@@ -134,5 +138,52 @@ fn shard_blocks_by_range<E: EthSpec, S: Store>(
             .ok()
             .flatten()?;
         Some(Response::ShardBlock(block.as_ssz_bytes()))
+    }))
+}
+
+/// The cross-shard receipts of the asked transactions that left a tracked shard on its
+/// canonical chain, each with its `CrossShardReceiptProof` once the node holds it (the
+/// destination shard tracked and the source block finalized; an empty proof otherwise).
+/// Transactions not found, or that did not leave the shard, give nothing.
+fn receipts<E: EthSpec, S: Store>(
+    node: &NodeHandle<E, S>,
+    request: &ReceiptsRequest,
+) -> Vec<ResponseChunk> {
+    if node.with_shard_chain(request.shard, |_| ()).is_none() {
+        return vec![ResponseChunk::error(
+            ResponseCode::ServerError,
+            "shard not tracked",
+        )];
+    }
+    limit(request.tx_hashes.iter().filter_map(|hash| {
+        let tx_hash = B256::from(hash.0);
+        let location = node.transaction(request.shard, &tx_hash).ok().flatten()?;
+        let receipt = node
+            .with_shard_chain(request.shard, |chain| {
+                let block = chain.block(&location.block.root)?.block.clone()?;
+                let payload = ExecutionPayload::from_ssz_bytes(&block.message.body).ok()?;
+                payload
+                    .cross_shard_receipts
+                    .iter()
+                    .find(|receipt| receipt.tx_hash == tx_hash)
+                    .cloned()
+            })
+            .flatten()?;
+        let key = receipt_key(&receipt);
+        let proof = node
+            .with_shard_chain(receipt.dest_shard, |chain| {
+                chain
+                    .pending_claims()
+                    .iter()
+                    .find(|proof| proof.key() == key)
+                    .map(Encode::as_ssz_bytes)
+            })
+            .flatten()
+            .unwrap_or_default();
+        Some(Response::Receipt(ReceiptWithProof {
+            tx_hash: *hash,
+            receipt: receipt.as_ssz_bytes(),
+            proof,
+        }))
     }))
 }

@@ -104,6 +104,7 @@ struct Loop<E: EthSpec, S: Store, T: Transport> {
     internal: mpsc::Sender<Internal>,
     limits: FrameLimits,
     lookups: sync::Lookups,
+    max_peers: usize,
 }
 
 async fn run<E: EthSpec, S: Store + 'static, T: Transport>(
@@ -112,6 +113,7 @@ async fn run<E: EthSpec, S: Store + 'static, T: Transport>(
     mut outbound: mpsc::Receiver<Published<E>>,
     handle: NetworkHandle,
 ) {
+    let max_peers = inputs.max_peers;
     let NetworkInputs {
         transport,
         mut events,
@@ -157,6 +159,7 @@ async fn run<E: EthSpec, S: Store + 'static, T: Transport>(
         internal,
         limits: FrameLimits::default(),
         lookups: sync::Lookups::default(),
+        max_peers,
     };
     let mut tick = tokio::time::interval(TICK);
     let mut status = tokio::time::interval(STATUS_INTERVAL);
@@ -204,7 +207,11 @@ impl<E: EthSpec, S: Store + 'static, T: Transport> Loop<E, S, T> {
         let now = self.now();
         match event {
             TransportEvent::Connected { peer } => {
-                if self.engine.on_peer_connected(peer, now) {
+                let full = self.engine.peers().count() >= self.max_peers;
+                if full && self.handle.bootnode_address(&peer).is_none() {
+                    debug!(%peer, max_peers = self.max_peers, "peer limit reached, dropped");
+                    self.transport.disconnect(peer);
+                } else if self.engine.on_peer_connected(peer, now) {
                     info!(%peer, "peer connected");
                     self.exchange_status(peer);
                 }
