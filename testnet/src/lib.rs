@@ -8,8 +8,10 @@
 pub mod client;
 pub mod docker;
 pub mod layout;
+pub mod load;
 pub mod process;
 pub mod spec;
+pub mod staking;
 pub mod state;
 pub mod status;
 

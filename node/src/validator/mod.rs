@@ -246,7 +246,10 @@ impl ValidatorClient {
         let eth1 = block_eth1_inputs(chains, &state);
         let randao_reveal = sign_epoch(&state, slot, &key, &config).map_err(fail)?;
         let (attestations, transitions) = chains.beacon.attestation_pool.block_candidates();
-        let ops = &chains.beacon.op_pool;
+        // The pool is pruned at finalization only: an operation the head chain has included
+        // since (an exit already initiated) would make the block invalid.
+        let mut ops = chains.beacon.op_pool.clone();
+        ops.prune(&state);
         let inputs = BlockInputs {
             graffiti: self.graffiti,
             attestations: &attestations,

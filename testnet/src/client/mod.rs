@@ -2,6 +2,7 @@
 //! health, sync, peers, genesis, headers, finality, validators, config), the shard endpoints,
 //! transaction submission, each shard's JSON-RPC and the Prometheus metrics.
 
+mod staking;
 mod types;
 
 use std::time::Duration;
@@ -9,6 +10,7 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
+pub use staking::{ImportStatus, parse_bytes4};
 pub use types::{
     Crosslinks, FinalityCheckpoints, Genesis, HeaderSummary, NodeIdentity, PeerCount,
     ShardBlockSummary, ShardState, SyncStatus, ValidatorSummary, quoted_u64,
