@@ -419,7 +419,14 @@ fn print_endpoints(state: &TestnetState) {
         for shard in 0..state.shards {
             println!("  JSON-RPC shard {shard}  {}/rpc/{shard}", node.http_url);
         }
-        println!("  log       {}", node.log.display());
+        match state.backend {
+            Backend::Process => println!("  log       {}", node.log.display()),
+            Backend::Docker => println!(
+                "  log       shardnet testnet logs --dir {} --node {}",
+                state.dir.display(),
+                node.index
+            ),
+        }
     }
 }
 
