@@ -26,7 +26,8 @@ use parking_lot::RwLock;
 use primitives::bls::SecretKey;
 use primitives::types::{
     Attestation, AttesterSlashing, BeaconState, Bytes32, Checkpoint, ProposerSlashing,
-    PublicKeyBytes, Root, Shard, SignedBeaconBlock, SignedShardBlock, SignedVoluntaryExit, Slot,
+    PublicKeyBytes, Root, Shard, ShardTransition, SignedBeaconBlock, SignedShardBlock,
+    SignedVoluntaryExit, Slot,
 };
 use primitives::{ChainConfig, EthSpec};
 use shard::{Account, ExecutionState};
@@ -35,9 +36,11 @@ use storage::slashing_protection::SlashingDatabase;
 use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::JoinHandle;
 use tracing::{debug, warn};
+use tree_hash::TreeHash;
 
 use crate::chain::{BeaconChain, ChainError, Head};
 use crate::clock::{Clock, SlotClock};
+use crate::p2p::published::SubnetAttestation;
 use crate::p2p::{NetworkHandle, NetworkInputs, Published};
 use crate::service::{NodeChains, ServiceError};
 use crate::shards::{IncludedTransaction, ShardError, ShardSupply};
@@ -653,16 +656,33 @@ impl<E: EthSpec, S: Store> NodeHandle<E, S> {
     }
 
     /// Takes an attestation into the pool and fork choice, after checking it, and publishes
-    /// it on its subnet.
+    /// it on its subnet when the node knows the full shard transition it votes for (the
+    /// subnet message carries it; see [`SubnetAttestation`]).
     pub fn submit_attestation(&self, attestation: Attestation<E>) -> Result<(), ChainError> {
         let subnet =
             self.with_beacon(|chain| crate::validator::subnet_of(chain, &attestation.data));
-        self.with_chains_mut(|chains| chains.beacon.process_attestation(attestation.clone()))?;
-        if let Some(subnet) = subnet {
-            self.shared.publish([Published::Attestation {
-                subnet,
-                attestation: Box::new(attestation),
-            }]);
+        let root = attestation.data.shard_transition_root;
+        let transition = self.with_chains_mut(|chains| {
+            chains.beacon.process_attestation(attestation.clone())?;
+            let empty = ShardTransition::<E>::default();
+            Ok::<_, ChainError>(if empty.tree_hash_root() == root {
+                Some(empty)
+            } else {
+                chains.beacon.attestation_pool.transition(&root).cloned()
+            })
+        })?;
+        match (subnet, transition) {
+            (Some(subnet), Some(shard_transition)) => {
+                self.shared.publish([Published::Attestation {
+                    subnet,
+                    attestation: Box::new(SubnetAttestation {
+                        attestation,
+                        shard_transition,
+                    }),
+                }]);
+            }
+            (_, None) => debug!(%root, "attestation kept local: its shard transition is unknown"),
+            (None, _) => {}
         }
         Ok(())
     }

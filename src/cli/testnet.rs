@@ -76,6 +76,10 @@ struct UpArgs {
     /// Number of interop validators, split evenly over the nodes [default: 64].
     #[arg(long, value_name = "N")]
     validators: Option<u64>,
+    /// Validators per node instead of an even split, e.g. `--validator-split 20,20,20,4`
+    /// (summing to the validator count).
+    #[arg(long, value_name = "N,N,...", value_delimiter = ',')]
+    validator_split: Option<Vec<u64>>,
     /// Number of active shards [default: 4].
     #[arg(long, value_name = "N")]
     shards: Option<u64>,
@@ -215,6 +219,9 @@ impl UpArgs {
         }
         if let Some(validators) = self.validators {
             spec.validators = validators;
+        }
+        if let Some(split) = &self.validator_split {
+            spec.validator_split.clone_from(split);
         }
         if let Some(shards) = self.shards {
             spec.shards = shards;

@@ -12,6 +12,7 @@
 //! base_http_port = 5052      # node i serves HTTP on base + i; free ports when absent
 //! base_p2p_port = 9000       # node i listens (UDP) on base + i; free ports when absent
 //! track_shards = ["all", [0, 1], "all", [2, 3]]   # per node, "all" for the rest
+//! validator_split = [20, 20, 20, 4]                # validators per node; even when absent
 //!
 //! [overrides]
 //! SLOTS_PER_EPOCH = 8
@@ -79,8 +80,13 @@ pub const MAX_NODES: usize = 64;
 pub struct TestnetSpec {
     /// Node processes (or containers).
     pub nodes: usize,
-    /// Interop validators, split evenly over the nodes.
+    /// Interop validators, split evenly over the nodes unless `validator_split` says otherwise.
     pub validators: u64,
+    /// How many validators each node holds, by node index (summing to `validators`); empty
+    /// for an even split. Under v0.12.3 phase 1 an attestation can only be included in the
+    /// very next slot's block, so a node that goes down takes its proposals and the votes they
+    /// would have carried with it: an uneven split keeps the others above two thirds.
+    pub validator_split: Vec<u64>,
     /// Active shards (`INITIAL_ACTIVE_SHARDS`).
     pub shards: u64,
     /// `minimal` or `mainnet`.
@@ -104,6 +110,7 @@ impl Default for TestnetSpec {
         Self {
             nodes: DEFAULT_NODES,
             validators: node::datadir::DEFAULT_VALIDATORS,
+            validator_split: Vec::new(),
             shards: node::datadir::DEFAULT_ACTIVE_SHARDS,
             preset: String::from("minimal"),
             slot_ms: DEFAULT_SLOT_MS,
@@ -158,7 +165,32 @@ impl TestnetSpec {
         if self.nodes == 0 || self.nodes > MAX_NODES {
             return invalid("nodes", format!("{} is not in 1..={MAX_NODES}", self.nodes));
         }
-        if self.validators < self.nodes as u64 {
+        if !self.validator_split.is_empty() {
+            if self.validator_split.len() != self.nodes {
+                return invalid(
+                    "validator_split",
+                    format!(
+                        "lists {} nodes, the testnet has {}",
+                        self.validator_split.len(),
+                        self.nodes
+                    ),
+                );
+            }
+            let total = self
+                .validator_split
+                .iter()
+                .try_fold(0u64, |sum, n| sum.checked_add(*n));
+            if total != Some(self.validators) {
+                return invalid(
+                    "validator_split",
+                    format!(
+                        "sums to {}, not the {} validators",
+                        total.map_or_else(|| String::from("more than 2^64"), |t| t.to_string()),
+                        self.validators
+                    ),
+                );
+            }
+        } else if self.validators < self.nodes as u64 {
             return invalid(
                 "validators",
                 format!(
@@ -205,9 +237,14 @@ impl TestnetSpec {
         self.track_shards.get(index).cloned().unwrap_or_default()
     }
 
-    /// The validators whose keystores node `index` holds: an even split, the first nodes
-    /// taking one more when it does not divide.
+    /// The validators whose keystores node `index` holds: `validator_split` when given, else
+    /// an even split, the first nodes taking one more when it does not divide.
     pub fn keystores_of(&self, index: usize) -> std::ops::Range<u64> {
+        if !self.validator_split.is_empty() {
+            let start: u64 = self.validator_split.iter().take(index).sum();
+            let len = self.validator_split.get(index).copied().unwrap_or(0);
+            return start..start + len;
+        }
         let nodes = self.nodes as u64;
         let index = index as u64;
         let base = self.validators / nodes;

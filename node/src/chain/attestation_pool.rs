@@ -68,6 +68,11 @@ impl<E: EthSpec> AttestationPool<E> {
             .insert(transition.tree_hash_root(), transition);
     }
 
+    /// The full shard transition whose root is `root`, when known.
+    pub fn transition(&self, root: &Root) -> Option<&ShardTransition<E>> {
+        self.transitions.get(root)
+    }
+
     /// The running aggregates of the attestations of `slot`.
     pub fn aggregates_at(&self, slot: Slot) -> Vec<Attestation<E>> {
         self.naive

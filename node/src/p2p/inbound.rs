@@ -10,14 +10,16 @@ use network::{Topic, Verdict};
 use primitives::bls::{PublicKey, Signature};
 use primitives::math::compute_epoch_at_slot;
 use primitives::types::{
-    Attestation, AttesterSlashing, ProposerSlashing, SignatureBytes, SignedAggregateAndProof,
-    SignedBeaconBlock, SignedShardBlock, SignedVoluntaryExit,
+    AttesterSlashing, ProposerSlashing, SignatureBytes, SignedAggregateAndProof, SignedBeaconBlock,
+    SignedShardBlock, SignedVoluntaryExit,
 };
 use primitives::{ChainConfig, EthSpec};
 use ssz::Decode;
 use storage::Store;
+use tree_hash::TreeHash;
 
 use crate::chain::ChainError;
+use crate::p2p::published::SubnetAttestation;
 use crate::runtime::NodeHandle;
 use crate::shards::ShardError;
 
@@ -131,13 +133,21 @@ fn in_range<E: EthSpec, S: Store>(node: &NodeHandle<E, S>, slot: u64) -> bool {
     slot <= current && slot.saturating_add(ATTESTATION_PROPAGATION_SLOT_RANGE) >= current
 }
 
-/// `beacon_attestation_{subnet_id}`: the right subnet, in range, exactly one signer, a known
-/// block, then the signature (the chain's attestation check).
+/// `beacon_attestation_{subnet_id}`: the transition matching the signed root, the right
+/// subnet, in range, exactly one signer, a known block, then the signature (the chain's
+/// attestation check); the transition is kept for block proposals.
 fn attestation<E: EthSpec, S: Store>(
     node: &NodeHandle<E, S>,
     subnet: u64,
-    attestation: Attestation<E>,
+    message: SubnetAttestation<E>,
 ) -> Verdict {
+    let SubnetAttestation {
+        attestation,
+        shard_transition,
+    } = message;
+    if shard_transition.tree_hash_root() != attestation.data.shard_transition_root {
+        return Verdict::Reject;
+    }
     let data = &attestation.data;
     if !in_range(node, data.slot) {
         return Verdict::Ignore;
@@ -157,7 +167,13 @@ fn attestation<E: EthSpec, S: Store>(
         Some(expected) if expected != subnet => return Verdict::Reject,
         Some(_) => {}
     }
-    chain_verdict(node.with_chains_mut(|c| c.beacon.process_attestation(attestation)))
+    chain_verdict(node.with_chains_mut(|c| {
+        c.beacon.process_attestation(attestation)?;
+        c.beacon
+            .attestation_pool
+            .insert_transition(shard_transition);
+        Ok(())
+    }))
 }
 
 /// `beacon_aggregate_and_proof`: in range, a non-empty aggregate of a known block, an

@@ -4,22 +4,23 @@
 use network::Topic;
 use primitives::EthSpec;
 use primitives::types::{
-    Attestation, AttesterSlashing, ProposerSlashing, Shard, SignedAggregateAndProof,
-    SignedBeaconBlock, SignedShardBlock, SignedVoluntaryExit,
+    Attestation, AttesterSlashing, ProposerSlashing, Shard, ShardTransition,
+    SignedAggregateAndProof, SignedBeaconBlock, SignedShardBlock, SignedVoluntaryExit,
 };
 use ssz::Encode;
+use ssz_derive::{Decode, Encode};
 
 /// A message for the network, produced by the validator client or submitted through an API.
 #[derive(Debug, Clone)]
 pub enum Published<E: EthSpec> {
     /// A beacon block.
     BeaconBlock(Box<SignedBeaconBlock<E>>),
-    /// An unaggregated attestation on its subnet.
+    /// An unaggregated attestation on its subnet, with the shard transition it votes for.
     Attestation {
         /// `compute_subnet_for_attestation` of its committee.
         subnet: u64,
-        /// The attestation.
-        attestation: Box<Attestation<E>>,
+        /// The attestation and its full transition.
+        attestation: Box<SubnetAttestation<E>>,
     },
     /// An aggregate with its aggregator's selection proof and signature.
     Aggregate(Box<SignedAggregateAndProof<E>>),
@@ -38,6 +39,23 @@ pub enum Published<E: EthSpec> {
     ProposerSlashing(Box<ProposerSlashing>),
     /// An attester slashing.
     AttesterSlashing(Box<AttesterSlashing<E>>),
+}
+
+/// What `beacon_attestation_{subnet}` carries: an attestation and the whole `ShardTransition`
+/// its `shard_transition_root` names.
+///
+/// Phase 1 lets a block include an on-time attestation only together with the transition it
+/// voted for, so the next proposer, wherever it runs, needs the full transition of every
+/// committee. `validator.md` sends it as `FullAttestation`, whose data is meant to hash to
+/// the same root as `AttestationData`; in v0.12.3 `AttestationData` gained a `shard` field
+/// that `FullAttestationData` lacks, so the signed data and the transition travel side by side
+/// instead, the receiver checking that the transition hashes to the signed root.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct SubnetAttestation<E: EthSpec> {
+    /// The attestation, as signed.
+    pub attestation: Attestation<E>,
+    /// The transition whose root is `attestation.data.shard_transition_root`.
+    pub shard_transition: ShardTransition<E>,
 }
 
 impl<E: EthSpec> Published<E> {

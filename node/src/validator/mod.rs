@@ -57,6 +57,7 @@ use tree_hash::TreeHash;
 use crate::chain::BeaconChain;
 use crate::chain::eth1::block_eth1_inputs;
 use crate::p2p::Published;
+use crate::p2p::published::SubnetAttestation;
 use crate::service::NodeChains;
 
 /// The attestation subnet of `data`'s committee, from the state of its block.
@@ -469,7 +470,10 @@ impl ValidatorClient {
                 if let Some(subnet) = subnet_of(&chains.beacon, &attestation.data) {
                     chains.outbox.push(Published::Attestation {
                         subnet,
-                        attestation: Box::new(attestation),
+                        attestation: Box::new(SubnetAttestation {
+                            attestation,
+                            shard_transition: vote.shard_transition.clone(),
+                        }),
                     });
                 }
             }

@@ -79,3 +79,31 @@ fn validators_split_evenly_and_cover_every_index() {
     let ranges: Vec<_> = (0..3).map(|i| spec.keystores_of(i)).collect();
     assert_eq!(ranges, vec![0..4, 4..7, 7..10]);
 }
+
+#[test]
+fn a_validator_split_is_followed_and_checked() {
+    let spec = TestnetSpec::from_toml("validator_split = [20, 20, 20, 4]").expect("split");
+    let ranges: Vec<_> = (0..4).map(|i| spec.keystores_of(i)).collect();
+    assert_eq!(ranges, vec![0..20, 20..40, 40..60, 60..64]);
+    for (text, reason) in [
+        ("validator_split = [20, 20, 20]", "lists 3 nodes"),
+        ("validator_split = [20, 20, 20, 5]", "sums to 65"),
+        (
+            "validator_split = [9223372036854775807, 9223372036854775807, 9223372036854775807, 0]",
+            "more than 2^64",
+        ),
+    ] {
+        let error = TestnetSpec::from_toml(text).expect_err(text);
+        assert!(
+            matches!(
+                error,
+                SpecError::Invalid {
+                    key: "validator_split",
+                    ..
+                }
+            ),
+            "{text}: {error}"
+        );
+        assert!(error.to_string().contains(reason), "{text}: {error}");
+    }
+}
