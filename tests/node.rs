@@ -136,6 +136,8 @@ fn start_node(datadir: &Path, address: SocketAddr, run: u32) -> Child {
         .args(["node", "--datadir"])
         .arg(datadir)
         .args(["--http-listen", &address.to_string()])
+        // Any free UDP port: the node reports the one it bound.
+        .args(["--p2p-listen", "127.0.0.1:0"])
         .stdout(Stdio::null())
         .stderr(log)
         .spawn()
@@ -243,6 +245,20 @@ fn node_finalizes_moves_value_across_shards_and_survives_kill_9() {
 
     let address = free_port();
     let mut node = Running(start_node(&datadir, address, 1));
+    // Its peer-to-peer identity: the key of `network/node.key`, on the UDP port it bound.
+    let identity = get(address, "/eth/v1/node/identity").expect("identity");
+    let peer_id = identity["peer_id"].as_str().expect("peer id");
+    assert_eq!(peer_id.len(), 64, "{identity}");
+    assert!(datadir.join(node::datadir::NODE_KEY_FILE).exists());
+    let p2p = identity["p2p_addresses"][0].as_str().expect("p2p address");
+    assert!(
+        p2p.starts_with("127.0.0.1:") && !p2p.ends_with(":0"),
+        "{p2p}"
+    );
+    assert_eq!(
+        get(address, "/eth/v1/node/peer_count").expect("peer count")["connected"],
+        "0"
+    );
 
     // From each shard: one transfer within the shard and one to the other.
     let value = U256::from(1_234_567u64) * U256::from(10u64).pow(U256::from(12u64));

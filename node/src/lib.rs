@@ -12,6 +12,7 @@
 //! - [`shards`]: the shard chains (execution, shard fork choice, mempool, receipts).
 //! - [`validator`]: the validator client's duties, behind slashing protection.
 //! - [`service`]: the chains together (finality, cross-shard receipt release).
+//! - [`p2p`]: the node on a network: gossip, request/response, sync and peer scoring.
 //! - [`runtime`]: the running [`Node`] and its [`NodeHandle`].
 
 pub mod api;
@@ -21,6 +22,7 @@ pub mod config;
 pub mod datadir;
 pub mod http;
 pub mod metrics;
+pub mod p2p;
 pub mod rpc;
 pub mod runtime;
 pub mod service;

@@ -1,5 +1,6 @@
 //! The running node: a tokio driver that performs each slot's work at its time (the clock
-//! tick and proposals at the slot start, attestations at 1/3, aggregation at 2/3), and the
+//! tick and the beacon proposal at the slot start, shard proposals at 1/6, attestations at
+//! 1/3, aggregation at 2/3), and the
 //! [`NodeHandle`] through which APIs read the chains and submit transactions.
 //!
 //! The chains live behind one lock; the driver takes it for each duty on a blocking task,
@@ -17,7 +18,7 @@
 //! JSON-RPC.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use alloy_primitives::{Address, B256};
@@ -31,12 +32,13 @@ use primitives::{ChainConfig, EthSpec};
 use shard::{Account, ExecutionState};
 use storage::Store;
 use storage::slashing_protection::SlashingDatabase;
-use tokio::sync::{broadcast, watch};
+use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::JoinHandle;
 use tracing::{debug, warn};
 
 use crate::chain::{BeaconChain, ChainError, Head};
 use crate::clock::{Clock, SlotClock};
+use crate::p2p::{NetworkHandle, NetworkInputs, Published};
 use crate::service::{NodeChains, ServiceError};
 use crate::shards::{IncludedTransaction, ShardError, ShardSupply};
 use crate::validator::ValidatorClient;
@@ -81,8 +83,12 @@ pub enum NodeError {
 /// The work of a slot, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Phase {
-    /// The slot start: fork choice's tick, then the beacon and shard block proposals.
+    /// The slot start: fork choice's tick, then the beacon block proposal.
     Propose,
+    /// A sixth into the slot: the shard block proposals. Shard blocks name the slot's beacon
+    /// block as their parent (what crosslinks check them against), so they wait for it; and
+    /// attesters, a sixth later, vote on them.
+    ProposeShards,
     /// A third into the slot: attestations.
     Attest,
     /// Two thirds into the slot: aggregation.
@@ -90,12 +96,14 @@ pub enum Phase {
 }
 
 impl Phase {
-    /// How many thirds of the slot pass before the phase.
-    fn thirds(self) -> u32 {
+    /// How far into a slot of `slot` length the phase starts.
+    fn offset(self, slot: Duration) -> Duration {
+        let third = slot / 3;
         match self {
-            Self::Propose => 0,
-            Self::Attest => 1,
-            Self::Aggregate => 2,
+            Self::Propose => Duration::ZERO,
+            Self::ProposeShards => third / 2,
+            Self::Attest => third,
+            Self::Aggregate => third * 2,
         }
     }
 }
@@ -113,6 +121,10 @@ impl Progress {
     fn next(self) -> Self {
         match self.phase {
             Phase::Propose => Self {
+                phase: Phase::ProposeShards,
+                ..self
+            },
+            Phase::ProposeShards => Self {
                 phase: Phase::Attest,
                 ..self
             },
@@ -238,6 +250,25 @@ struct Shared<E: EthSpec, S: Store> {
     progress: watch::Sender<Option<Progress>>,
     events: broadcast::Sender<ChainEvent>,
     config: ChainConfig,
+    /// Where what the node produces goes to be published, when it is on a network.
+    outbound: OnceLock<mpsc::Sender<Published<E>>>,
+    /// The network service, when the node is on a network.
+    network: OnceLock<NetworkHandle>,
+}
+
+impl<E: EthSpec, S: Store> Shared<E, S> {
+    /// Hands `messages` to the network service (dropped without a network, or when the
+    /// service is that far behind).
+    fn publish(&self, messages: impl IntoIterator<Item = Published<E>>) {
+        let Some(outbound) = self.outbound.get() else {
+            return;
+        };
+        for message in messages {
+            if let Err(error) = outbound.try_send(message) {
+                warn!(%error, "message not handed to the network");
+            }
+        }
+    }
 }
 
 /// A running node: its driver task and its handle. Dropping it leaves the driver running;
@@ -282,12 +313,29 @@ impl<E: EthSpec, S: Store + 'static> Node<E, S> {
             progress,
             events,
             config: inputs.config,
+            outbound: OnceLock::new(),
+            network: OnceLock::new(),
         });
         let driver = tokio::spawn(drive(Arc::clone(&shared)));
         Ok(Self {
             handle: NodeHandle { shared },
             driver,
         })
+    }
+
+    /// Starts the node as [`Node::start`] does, on a network: the network service joins the
+    /// peers of `network` (dialing its bootnodes), publishes what the node produces, imports
+    /// what its peers send and syncs from them.
+    pub fn start_networked<T: network::Transport>(
+        inputs: NodeInputs<E, S>,
+        network: NetworkInputs<T>,
+    ) -> Result<Self, NodeError> {
+        let node = Self::start(inputs)?;
+        let (outbound, receiver) = mpsc::channel(crate::p2p::service::OUTBOUND_QUEUE);
+        let _ = node.handle.shared.outbound.set(outbound);
+        let handle = crate::p2p::spawn(node.handle(), network, receiver);
+        let _ = node.handle.shared.network.set(handle);
+        Ok(node)
     }
 
     /// The handle APIs use.
@@ -315,8 +363,7 @@ async fn drive<E: EthSpec, S: Store + 'static>(shared: Arc<Shared<E, S>>) {
         phase: Phase::Propose,
     };
     loop {
-        let third = slots.slot_duration() / 3;
-        let at = slots.start_of(next.slot) + third * next.phase.thirds();
+        let at = slots.start_of(next.slot) + next.phase.offset(slots.slot_duration());
         loop {
             let now = slots.clock().now();
             if now >= at {
@@ -357,10 +404,16 @@ fn run_phase<E: EthSpec, S: Store>(shared: &Shared<E, S>, at: Progress) {
         warn!(%error, "fork choice tick failed");
     }
     let validator = &shared.validator;
+    // A node more than an epoch behind a peer would build on a stale head: it waits until
+    // range sync brought it close (a short sync after a missed block does not stop duties).
+    let behind = shared.network.get().is_some_and(|network| {
+        let (syncing, target) = network.sync_state();
+        syncing && target.saturating_sub(chains.beacon.head().slot) > shared.config.slots_per_epoch
+    });
     let result = match at.phase {
-        Phase::Propose => validator
-            .propose_beacon_block(&mut chains, at.slot)
-            .and_then(|()| validator.propose_shard_blocks(&mut chains, at.slot)),
+        _ if behind => Ok(()),
+        Phase::Propose => validator.propose_beacon_block(&mut chains, at.slot),
+        Phase::ProposeShards => validator.propose_shard_blocks(&mut chains, at.slot),
         Phase::Attest => validator
             .attest(&mut chains, at.slot)
             .and_then(|()| validator.vote_light_client(&mut chains, at.slot)),
@@ -369,6 +422,7 @@ fn run_phase<E: EthSpec, S: Store>(shared: &Shared<E, S>, at: Progress) {
     if let Err(error) = result {
         warn!(slot = at.slot, phase = ?at.phase, %error, "duty failed");
     }
+    shared.publish(std::mem::take(&mut chains.outbox));
     before.announce(&chains, &shared.events);
     debug!(slot = at.slot, phase = ?at.phase, head = chains.beacon.head().slot, "slot phase done");
 }
@@ -534,61 +588,113 @@ impl<E: EthSpec, S: Store> NodeHandle<E, S> {
         self.with_beacon(|chain| chain.state_at_slot(slot))
     }
 
-    /// Imports a beacon block from outside (the network, the API).
+    /// Runs `work` on the chains after moving fork choice to the clock's time, and announces
+    /// what changed: how the network service imports what its peers send.
+    pub(crate) fn with_chains_mut<T>(&self, work: impl FnOnce(&mut NodeChains<E, S>) -> T) -> T {
+        let mut chains = self.shared.chains.write();
+        let before = Heads::of(&chains);
+        let now_ms = millis(self.shared.slot_clock.clock().now());
+        if let Err(error) = chains.on_tick(now_ms) {
+            debug!(%error, "fork choice tick failed");
+        }
+        let result = work(&mut chains);
+        chains.outbox.clear();
+        before.announce(&chains, &self.shared.events);
+        result
+    }
+
+    /// Imports a beacon block from a peer (not published again: the gossip engine forwards).
+    pub(crate) fn import_beacon_block(
+        &self,
+        block: SignedBeaconBlock<E>,
+    ) -> Result<Root, ChainError> {
+        self.with_chains_mut(|chains| chains.process_beacon_block(block))
+    }
+
+    /// Imports a shard block from a peer.
+    pub(crate) fn import_shard_block(
+        &self,
+        block: SignedShardBlock<E>,
+    ) -> Result<Root, ShardError> {
+        self.with_chains_mut(|chains| chains.process_shard_block(block))
+    }
+
+    /// Admits a transaction from a peer to `shard`'s mempool.
+    pub(crate) fn import_transaction(&self, shard: Shard, raw: &[u8]) -> Result<B256, ShardError> {
+        self.with_chains_mut(|chains| {
+            chains
+                .shards
+                .get_mut(&shard)
+                .ok_or(ShardError::UnknownShard(shard))?
+                .submit_transaction(raw)
+        })
+    }
+
+    /// The network service, when the node runs on a network.
+    pub fn network(&self) -> Option<&NetworkHandle> {
+        self.shared.network.get()
+    }
+
+    /// Imports a beacon block from outside (the API) and publishes it.
     pub fn submit_beacon_block(&self, block: SignedBeaconBlock<E>) -> Result<Root, ChainError> {
-        let mut chains = self.shared.chains.write();
-        let before = Heads::of(&chains);
-        let root = chains.process_beacon_block(block)?;
-        before.announce(&chains, &self.shared.events);
+        let root = self.import_beacon_block(block.clone())?;
+        self.shared
+            .publish([Published::BeaconBlock(Box::new(block))]);
         Ok(root)
     }
 
-    /// Imports a shard block from outside (the network, the API) and updates its shard's head.
+    /// Imports a shard block from outside (the API), updates its shard's head and publishes
+    /// it.
     pub fn submit_shard_block(&self, block: SignedShardBlock<E>) -> Result<Root, ShardError> {
-        let mut chains = self.shared.chains.write();
-        let before = Heads::of(&chains);
-        let root = chains.process_shard_block(block)?;
-        before.announce(&chains, &self.shared.events);
+        let root = self.import_shard_block(block.clone())?;
+        self.shared
+            .publish([Published::ShardBlock(Box::new(block))]);
         Ok(root)
     }
 
-    /// Takes an attestation into the pool and fork choice, after checking it.
+    /// Takes an attestation into the pool and fork choice, after checking it, and publishes
+    /// it on its subnet.
     pub fn submit_attestation(&self, attestation: Attestation<E>) -> Result<(), ChainError> {
-        self.shared
-            .chains
-            .write()
-            .beacon
-            .process_attestation(attestation)
+        let subnet =
+            self.with_beacon(|chain| crate::validator::subnet_of(chain, &attestation.data));
+        self.with_chains_mut(|chains| chains.beacon.process_attestation(attestation.clone()))?;
+        if let Some(subnet) = subnet {
+            self.shared.publish([Published::Attestation {
+                subnet,
+                attestation: Box::new(attestation),
+            }]);
+        }
+        Ok(())
     }
 
-    /// Takes a voluntary exit into the operation pool, after checking it on the head state.
+    /// Takes a voluntary exit into the operation pool, after checking it on the head state,
+    /// and publishes it.
     pub fn submit_voluntary_exit(&self, exit: SignedVoluntaryExit) -> Result<(), ChainError> {
+        self.with_chains_mut(|chains| chains.beacon.process_voluntary_exit(exit.clone()))?;
         self.shared
-            .chains
-            .write()
-            .beacon
-            .process_voluntary_exit(exit)
+            .publish([Published::VoluntaryExit(Box::new(exit))]);
+        Ok(())
     }
 
-    /// Takes a proposer slashing into the operation pool, after checking it on the head state.
+    /// Takes a proposer slashing into the operation pool, after checking it on the head state,
+    /// and publishes it.
     pub fn submit_proposer_slashing(&self, slashing: ProposerSlashing) -> Result<(), ChainError> {
+        self.with_chains_mut(|chains| chains.beacon.process_proposer_slashing(slashing.clone()))?;
         self.shared
-            .chains
-            .write()
-            .beacon
-            .process_proposer_slashing(slashing)
+            .publish([Published::ProposerSlashing(Box::new(slashing))]);
+        Ok(())
     }
 
-    /// Takes an attester slashing into the operation pool, after checking it on the head state.
+    /// Takes an attester slashing into the operation pool, after checking it on the head state,
+    /// and publishes it.
     pub fn submit_attester_slashing(
         &self,
         slashing: AttesterSlashing<E>,
     ) -> Result<(), ChainError> {
+        self.with_chains_mut(|chains| chains.beacon.process_attester_slashing(slashing.clone()))?;
         self.shared
-            .chains
-            .write()
-            .beacon
-            .process_attester_slashing(slashing)
+            .publish([Published::AttesterSlashing(Box::new(slashing))]);
+        Ok(())
     }
 
     /// The tracked shards.
@@ -681,13 +787,21 @@ impl<E: EthSpec, S: Store> NodeHandle<E, S> {
     }
 
     /// Admits a raw signed transaction (EIP-2718 bytes) to `shard`'s mempool.
+    /// The transaction is published on `shard_tx_{shard}` once admitted.
     pub fn submit_transaction(&self, shard: Shard, raw: &[u8]) -> Result<B256, ShardError> {
-        let mut chains = self.shared.chains.write();
-        let chain = chains
-            .shards
-            .get_mut(&shard)
-            .ok_or(ShardError::UnknownShard(shard))?;
-        chain.submit_transaction(raw)
+        let hash = {
+            let mut chains = self.shared.chains.write();
+            let chain = chains
+                .shards
+                .get_mut(&shard)
+                .ok_or(ShardError::UnknownShard(shard))?;
+            chain.submit_transaction(raw)?
+        };
+        self.shared.publish([Published::Transaction {
+            shard,
+            raw: raw.to_vec(),
+        }]);
+        Ok(hash)
     }
 
     /// Where transaction `hash` was included on `shard`'s canonical chain, if it was.

@@ -80,6 +80,8 @@ pub struct NodeChains<E: EthSpec, S: Store> {
     pub beacon: BeaconChain<E, S>,
     /// The tracked shard chains, by shard.
     pub shards: BTreeMap<Shard, ShardChain<E>>,
+    /// What the validator client produced since the runtime last looked, for the network.
+    pub outbox: Vec<crate::p2p::Published<E>>,
 }
 
 impl<E: EthSpec, S: Store> NodeChains<E, S> {
@@ -129,7 +131,11 @@ impl<E: EthSpec, S: Store> NodeChains<E, S> {
             );
             shards.insert(*shard, chain);
         }
-        let mut chains = Self { beacon, shards };
+        let mut chains = Self {
+            beacon,
+            shards,
+            outbox: Vec::new(),
+        };
         chains.release_recent_receipts()?;
         Ok(chains)
     }

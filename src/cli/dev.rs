@@ -36,5 +36,5 @@ pub fn run(args: &DevArgs) -> anyhow::Result<()> {
             args.datadir.display()
         );
     }
-    run_on(&args.datadir, &args.run, true)
+    run_on(&args.datadir, &args.run, true, None)
 }

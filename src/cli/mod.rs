@@ -2,10 +2,18 @@
 //! `run` that returns `anyhow::Result`. Errors print as one line with their causes
 //! (`error: a: b: c`) and exit with status 1; argument errors are clap's (status 2).
 
+mod account;
 mod config;
 mod dev;
+mod exit;
 mod init;
+mod load;
+mod network;
 mod node;
+mod stake;
+mod stake_status;
+mod testnet;
+mod tx;
 
 use std::process::ExitCode;
 
@@ -33,6 +41,18 @@ enum Command {
     /// Create a local network's data directory if there is none (or reuse it) and run its
     /// node: one command from nothing to a running chain.
     Dev(dev::DevArgs),
+    /// Make validators: keys from a mnemonic, keystores, 32 ETH deposits through shard 0's
+    /// deposit contract, keystores imported into a node; then follow them until active.
+    Stake(stake::StakeArgs),
+    /// Exit a validator: a signed voluntary exit submitted to a node, followed until exited.
+    Exit(exit::ExitArgs),
+    /// Send transactions.
+    Tx(tx::TxArgs),
+    /// Offer load to nodes (pre-signed transfers at a rate or at saturation) and report what
+    /// was accepted and included.
+    Load(load::LoadArgs),
+    /// A whole local network: `up`, `status`, `logs`, `start`, `stop`, `down`.
+    Testnet(testnet::TestnetArgs),
 }
 
 /// Parses the arguments, runs the subcommand and turns its error into an exit status.
@@ -44,6 +64,11 @@ pub fn main() -> ExitCode {
         Command::Config(args) => config::run(&args),
         Command::Node(args) => node::run(&args),
         Command::Dev(args) => dev::run(&args),
+        Command::Stake(args) => stake::run(&args),
+        Command::Exit(args) => exit::run(&args),
+        Command::Tx(args) => tx::run(&args),
+        Command::Load(args) => load::run(&args),
+        Command::Testnet(args) => testnet::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

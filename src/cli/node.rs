@@ -10,11 +10,15 @@ use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
 use clap::Args;
+use network::Bootnode;
+use network::transport::QuicTransport;
 use node::clock::SystemClock;
 use node::config::{NodeConfig, TrackShards};
+use node::datadir::load_or_create_node_key;
 use node::datadir::{AnyDataDir, DataDir, is_initialized};
 use node::http::{HttpOptions, NodeBackend, router_with, serve};
 use node::metrics::NodeMetrics;
+use node::p2p::{NetworkInputs, default_limits};
 use node::{Node, NodeHandle, NodeInputs, Phase, ShardBlockQuery};
 use primitives::EthSpec;
 use primitives::types::{Bytes32, Shard};
@@ -29,6 +33,38 @@ pub struct NodeArgs {
     pub datadir: PathBuf,
     #[command(flatten)]
     pub run: RunArgs,
+    /// Where the node listens for peers, over QUIC (overrides `[network] listen`).
+    #[arg(long, value_name = "IP:PORT")]
+    pub p2p_listen: Option<SocketAddr>,
+    /// The peers to dial and keep connected, `PEER_ID@IP:PORT` separated by commas
+    /// (overrides `[network] bootnodes`; an empty value means none).
+    #[arg(long, value_name = "PEER_ID@IP:PORT,...", value_parser = parse_bootnodes)]
+    pub bootnodes: Option<Bootnodes>,
+}
+
+/// A list of bootnodes from the command line.
+#[derive(Debug, Clone)]
+pub struct Bootnodes(pub Vec<Bootnode>);
+
+fn parse_bootnodes(text: &str) -> Result<Bootnodes, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            part.parse::<Bootnode>()
+                .map_err(|error| format!("bootnode `{part}`: {error}"))
+        })
+        .collect::<Result<_, _>>()
+        .map(Bootnodes)
+}
+
+/// The network a `shardnet node` joins: where it listens and whom it dials.
+#[derive(Debug, Clone, Default)]
+pub struct NetworkArgs {
+    /// Overrides `[network] listen`.
+    pub listen: Option<SocketAddr>,
+    /// Overrides `[network] bootnodes`.
+    pub bootnodes: Option<Vec<Bootnode>>,
 }
 
 /// The flags of a running node (shared by `node` and `dev`).
@@ -62,12 +98,22 @@ fn parse_track_shards(text: &str) -> Result<TrackShards, String> {
 
 /// Runs `shardnet node`.
 pub fn run(args: &NodeArgs) -> anyhow::Result<()> {
-    run_on(&args.datadir, &args.run, false)
+    let network = NetworkArgs {
+        listen: args.p2p_listen,
+        bootnodes: args.bootnodes.clone().map(|b| b.0),
+    };
+    run_on(&args.datadir, &args.run, false, Some(network))
 }
 
 /// Opens the data directory `datadir` and runs its node until a signal stops it; `banner`
-/// prints the endpoints and the test mnemonic first.
-pub fn run_on(datadir: &Path, args: &RunArgs, banner: bool) -> anyhow::Result<()> {
+/// prints the endpoints and the test mnemonic first. With `network`, the node joins the
+/// peer-to-peer network of `[network]` (with those overrides); without, it runs alone.
+pub fn run_on(
+    datadir: &Path,
+    args: &RunArgs,
+    banner: bool,
+    network: Option<NetworkArgs>,
+) -> anyhow::Result<()> {
     if !is_initialized(datadir) {
         bail!(
             "no data directory at {} (create one with `shardnet init --datadir {}`)",
@@ -78,12 +124,17 @@ pub fn run_on(datadir: &Path, args: &RunArgs, banner: bool) -> anyhow::Result<()
     let opened = AnyDataDir::open(datadir)
         .with_context(|| format!("opening the data directory {}", datadir.display()))?;
     match opened {
-        AnyDataDir::Minimal(dir) => run_node(dir, args, banner),
-        AnyDataDir::Mainnet(dir) => run_node(dir, args, banner),
+        AnyDataDir::Minimal(dir) => run_node(dir, args, banner, network),
+        AnyDataDir::Mainnet(dir) => run_node(dir, args, banner, network),
     }
 }
 
-fn run_node<E: EthSpec>(dir: DataDir<E>, args: &RunArgs, banner: bool) -> anyhow::Result<()> {
+fn run_node<E: EthSpec>(
+    dir: DataDir<E>,
+    args: &RunArgs,
+    banner: bool,
+    network: Option<NetworkArgs>,
+) -> anyhow::Result<()> {
     let mut config = match &args.config {
         Some(path) => NodeConfig::load(path)?,
         None => dir.node_config.clone(),
@@ -94,12 +145,21 @@ fn run_node<E: EthSpec>(dir: DataDir<E>, args: &RunArgs, banner: bool) -> anyhow
     if let Some(track) = &args.track_shards {
         config.track_shards = track.clone();
     }
+    if let Some(network) = &network {
+        if let Some(listen) = network.listen {
+            config.network.listen = listen;
+        }
+        if let Some(bootnodes) = &network.bootnodes {
+            config.network.bootnodes = bootnodes.clone();
+        }
+    }
+    let networked = network.is_some();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("shardnet")
         .build()
         .context("starting the async runtime")?;
-    let result = runtime.block_on(serve_node(dir, config, banner));
+    let result = runtime.block_on(serve_node(dir, config, banner, networked));
     // Duty work in flight finishes its atomic write; nothing else is waited for.
     runtime.shutdown_timeout(Duration::from_secs(5));
     result
@@ -109,6 +169,7 @@ async fn serve_node<E: EthSpec>(
     mut dir: DataDir<E>,
     config: NodeConfig,
     banner: bool,
+    networked: bool,
 ) -> anyhow::Result<()> {
     let listen = config.http.listen;
     let keymanager_token = config
@@ -145,7 +206,7 @@ async fn serve_node<E: EthSpec>(
     } else {
         Vec::new()
     };
-    let node = Node::start(NodeInputs {
+    let inputs = NodeInputs {
         config: dir.chain_config.clone(),
         genesis_state: dir.genesis_state.clone(),
         shard_genesis,
@@ -155,7 +216,35 @@ async fn serve_node<E: EthSpec>(
         clock: Arc::new(SystemClock),
         mempool_capacity: config.mempool.max_transactions,
         graffiti: graffiti(&config.validator.graffiti),
-    })
+    };
+    let node = if networked {
+        let key = load_or_create_node_key(&dir.path).context("loading the node key")?;
+        let peer_id = key.peer_id();
+        let p2p = config.network.listen;
+        let (transport, events) = QuicTransport::bind(p2p, key, default_limits())
+            .map_err(|error| anyhow!("cannot listen for peers on {p2p}: {error}"))?;
+        let bound = transport
+            .local_addr()
+            .map_err(|error| anyhow!("reading the peer-to-peer address: {error}"))?;
+        info!(%peer_id, listen = %bound, bootnodes = config.network.bootnodes.len(), "peer-to-peer network");
+        Node::start_networked(
+            inputs,
+            NetworkInputs {
+                transport: Arc::new(transport),
+                events,
+                bootnodes: config
+                    .network
+                    .bootnodes
+                    .iter()
+                    .map(|b| (b.addr, b.peer_id))
+                    .collect(),
+                listen_addresses: vec![bound.to_string()],
+                max_peers: config.network.max_peers,
+            },
+        )
+    } else {
+        Node::start(inputs)
+    }
     .context("starting the node")?;
     let handle = node.handle();
     let metrics = Arc::new(NodeMetrics::new());

@@ -4,3 +4,17 @@
 //!
 //! Everything here talks to nodes the way a user does: through their data directories,
 //! processes and HTTP APIs, never through a node's memory.
+
+pub mod client;
+pub mod docker;
+pub mod layout;
+pub mod load;
+pub mod process;
+pub mod spec;
+pub mod staking;
+pub mod state;
+pub mod status;
+
+pub use client::{ClientError, NodeClient};
+pub use spec::TestnetSpec;
+pub use state::{Backend, NodeState, TestnetState};

@@ -77,10 +77,18 @@ impl<E: EthSpec> AttestationPool<E> {
             .collect()
     }
 
-    /// Offers an aggregate to block proposers (the aggregator's published `AggregateAndProof`).
+    /// Offers an aggregate to block proposers (an aggregator's published `AggregateAndProof`,
+    /// ours or a peer's); of several aggregates of one vote, the one with the most signers is
+    /// kept.
     pub fn publish(&mut self, aggregate: Attestation<E>) {
         let root = aggregate.data.tree_hash_root();
-        self.for_inclusion.insert(root, aggregate);
+        let signers = aggregate.aggregation_bits.num_set_bits();
+        match self.for_inclusion.get(&root) {
+            Some(held) if held.aggregation_bits.num_set_bits() >= signers => {}
+            _ => {
+                self.for_inclusion.insert(root, aggregate);
+            }
+        }
     }
 
     /// The aggregates offered for inclusion, the most signers first, and every full shard

@@ -429,6 +429,22 @@ pub trait BeaconNodeBackend: Send + Sync + 'static {
     fn peer_count(&self) -> PeerCount;
     /// The node's network identity.
     fn node_identity(&self) -> NodeIdentity;
+    /// The connected peers (none for a node without a network).
+    fn peers(&self) -> Vec<super::network_api::PeerView> {
+        Vec::new()
+    }
+    /// The peers whose traffic is dropped (the partition switch).
+    fn blocked_peers(&self) -> Result<std::collections::BTreeSet<network::PeerId>, ApiError> {
+        Err(ApiError::unavailable("the node runs without a network"))
+    }
+    /// Replaces the set of peers whose traffic is dropped.
+    fn set_blocked_peers(
+        &self,
+        peers: std::collections::BTreeSet<network::PeerId>,
+    ) -> Result<(), ApiError> {
+        let _ = peers;
+        Err(ApiError::unavailable("the node runs without a network"))
+    }
 
     /// Verifies, imports and publishes a block (`POST /eth/v1/beacon/blocks`).
     fn submit_block(&self, block: SignedBeaconBlock<Self::Spec>) -> Result<(), ApiError>;

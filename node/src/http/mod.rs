@@ -34,6 +34,7 @@ pub mod error;
 mod events;
 mod extract;
 mod keymanager;
+mod network_api;
 mod node_api;
 pub mod node_backend;
 mod pool;
@@ -100,6 +101,11 @@ pub fn router_with<B: BeaconNodeBackend>(backend: Arc<B>, options: &HttpOptions)
         .route("/eth/v1/node/health", get(node_api::health::<B>))
         .route("/eth/v1/node/syncing", get(node_api::syncing::<B>))
         .route("/eth/v1/node/peer_count", get(node_api::peer_count::<B>))
+        .route("/eth/v1/node/peers", get(network_api::peers::<B>))
+        .route(
+            "/shardnet/v1/network/blocked_peers",
+            get(network_api::blocked_peers::<B>).post(network_api::set_blocked_peers::<B>),
+        )
         // config
         .route("/eth/v1/config/spec", get(node_api::spec::<B>))
         .route(

@@ -259,7 +259,10 @@ impl<E: EthSpec, S: Store + 'static> NodeBackend<E, S> {
         metrics
             .finalized_epoch
             .set(node.finalized_checkpoint().epoch as f64);
-        metrics.peers.set(0.0);
+        metrics.peers.set(
+            node.network()
+                .map_or(0, |network| network.connected_peers().len()) as f64,
+        );
         metrics
             .beacon_blocks_imported
             .absolute(node.with_beacon(|chain| chain.blocks_imported()));
@@ -521,17 +524,74 @@ impl<E: EthSpec, S: Store + 'static> BeaconNodeBackend for NodeBackend<E, S> {
         SyncStatus {
             head_slot,
             sync_distance,
-            // A single node has no one to sync from: it builds its own chain.
-            is_syncing: false,
+            // A node alone has no one to sync from: it builds its own chain.
+            is_syncing: self
+                .node
+                .network()
+                .is_some_and(|network| network.sync_state().0),
         }
     }
 
     fn peer_count(&self) -> PeerCount {
-        PeerCount::default()
+        PeerCount {
+            connected: self
+                .node
+                .network()
+                .map_or(0, |network| network.connected_peers().len() as u64),
+            ..PeerCount::default()
+        }
     }
 
     fn node_identity(&self) -> NodeIdentity {
-        self.identity.clone()
+        let mut identity = self.identity.clone();
+        if let Some(network) = self.node.network() {
+            identity.peer_id = network.local_peer_id().to_string();
+            identity.p2p_addresses = network.listen_addresses().to_vec();
+        }
+        identity
+    }
+
+    fn peers(&self) -> Vec<super::network_api::PeerView> {
+        let Some(network) = self.node.network() else {
+            return Vec::new();
+        };
+        network
+            .connected_peers()
+            .into_iter()
+            .map(|peer| {
+                let dialed = network.bootnode_address(&peer);
+                super::network_api::PeerView {
+                    peer_id: peer.to_string(),
+                    enr: None,
+                    direction: if dialed.is_some() {
+                        "outbound"
+                    } else {
+                        "inbound"
+                    },
+                    last_seen_p2p_address: dialed.unwrap_or_default(),
+                    state: "connected",
+                }
+            })
+            .collect()
+    }
+
+    fn blocked_peers(&self) -> Result<std::collections::BTreeSet<network::PeerId>, ApiError> {
+        self.node
+            .network()
+            .map(super::super::p2p::NetworkHandle::blocked_peers)
+            .ok_or_else(|| ApiError::unavailable("the node runs without a network"))
+    }
+
+    fn set_blocked_peers(
+        &self,
+        peers: std::collections::BTreeSet<network::PeerId>,
+    ) -> Result<(), ApiError> {
+        let network = self
+            .node
+            .network()
+            .ok_or_else(|| ApiError::unavailable("the node runs without a network"))?;
+        network.set_blocked_peers(peers);
+        Ok(())
     }
 
     fn submit_block(&self, block: SignedBeaconBlock<E>) -> Result<(), ApiError> {

@@ -11,9 +11,11 @@
 //! - at 2/3 of the slot, [`ValidatorClient::aggregate`].
 //!
 //! Every block and attestation is first checked and recorded by the [`SlashingDatabase`]; a
-//! refused one is logged and not signed. The node holds every key of its committees, so the
-//! aggregate it publishes is the naive pool's aggregate of the whole committee (the aggregator
-//! selection proof matters only when many nodes share a committee).
+//! refused one is logged and not signed. Validators of one committee may sit on different
+//! nodes: each node aggregates for a committee only through a member selected by its
+//! selection proof (`is_aggregator`), from the attestations its pool gathered (its own and
+//! those its peers gossiped). Everything signed goes to [`NodeChains::outbox`] for the
+//! network.
 
 mod light_client;
 
@@ -28,8 +30,9 @@ use beacon::accessors::{
     get_latest_slot_for_shard,
 };
 use beacon::duties::{
-    attestation_signing_root, block_signing_root, get_attestation_data,
-    get_unaggregated_attestation, shard_block_signing_root, sign_epoch,
+    attestation_signing_root, block_signing_root, compute_subnet_for_attestation,
+    get_aggregate_and_proof, get_attestation_data, get_unaggregated_attestation, is_aggregator,
+    shard_block_signing_root, sign_aggregate_and_proof, sign_epoch, sign_slot,
 };
 use beacon::production::{
     BlockInputs, get_beacon_parent_root, get_shard_block_proposer, produce_block,
@@ -38,9 +41,10 @@ use beacon::production::{
 use crosslink::BeaconReceiptVerifier;
 use primitives::EthSpec;
 use primitives::bls::SecretKey;
+use primitives::math::compute_epoch_at_slot;
 use primitives::types::{
-    BeaconState, Bytes32, PublicKeyBytes, Shard, SignedBeaconBlock, SignedShardBlock, Slot,
-    ValidatorIndex,
+    AttestationData, BeaconState, Bytes32, PublicKeyBytes, Shard, SignedAggregateAndProof,
+    SignedBeaconBlock, SignedShardBlock, Slot, ValidatorIndex,
 };
 use shard::build_payload_with_claims;
 use shard::payload::{ClaimLeftOut, PayloadLimits};
@@ -50,8 +54,22 @@ use storage::slashing_protection::SlashingDatabase;
 use tracing::{debug, warn};
 use tree_hash::TreeHash;
 
+use crate::chain::BeaconChain;
 use crate::chain::eth1::block_eth1_inputs;
+use crate::p2p::Published;
 use crate::service::NodeChains;
+
+/// The attestation subnet of `data`'s committee, from the state of its block.
+pub(crate) fn subnet_of<E: EthSpec, S: Store>(
+    chain: &BeaconChain<E, S>,
+    data: &AttestationData,
+) -> Option<u64> {
+    let config = chain.config();
+    let state = chain.state_of_block(&data.beacon_block_root).ok()?;
+    let epoch = compute_epoch_at_slot(data.slot, config).ok()?;
+    let committees = get_committee_count_per_slot(&*state, epoch, config).ok()?;
+    compute_subnet_for_attestation(committees, data.slot, data.index, config).ok()
+}
 
 /// Why a duty was not done.
 #[derive(Debug, thiserror::Error)]
@@ -228,7 +246,10 @@ impl ValidatorClient {
         let eth1 = block_eth1_inputs(chains, &state);
         let randao_reveal = sign_epoch(&state, slot, &key, &config).map_err(fail)?;
         let (attestations, transitions) = chains.beacon.attestation_pool.block_candidates();
-        let ops = &chains.beacon.op_pool;
+        // The pool is pruned at finalization only: an operation the head chain has included
+        // since (an exit already initiated) would make the block invalid.
+        let mut ops = chains.beacon.op_pool.clone();
+        ops.prune(&state);
         let inputs = BlockInputs {
             graffiti: self.graffiti,
             attestations: &attestations,
@@ -261,7 +282,8 @@ impl ValidatorClient {
             message: produced.block,
             signature: signing.sign(&key),
         };
-        let root = chains.process_beacon_block(signed).map_err(fail)?;
+        let root = chains.process_beacon_block(signed.clone()).map_err(fail)?;
+        chains.outbox.push(Published::BeaconBlock(Box::new(signed)));
         debug!(slot, %root, attestations = attestations.len(), "proposed beacon block");
         Ok(())
     }
@@ -370,7 +392,8 @@ impl ValidatorClient {
             message: block,
             signature: signing.sign(&key),
         };
-        let root = chains.process_shard_block(signed).map_err(fail)?;
+        let root = chains.process_shard_block(signed.clone()).map_err(fail)?;
+        chains.outbox.push(Published::ShardBlock(Box::new(signed)));
         debug!(
             slot,
             shard,
@@ -397,14 +420,16 @@ impl ValidatorClient {
         let committees = get_committee_count_per_slot(&state, epoch, &config).map_err(fail)?;
         for index in 0..committees {
             let committee = get_beacon_committee(&state, slot, index, &config).map_err(fail)?;
-            if !committee
+            let ours = committee
                 .iter()
-                .any(|member| self.keys.read().contains_key(member))
-            {
-                continue;
-            }
+                .any(|member| self.keys.read().contains_key(member));
             let shard =
                 compute_shard_from_committee_index(&state, index, slot, &config).map_err(fail)?;
+            // A committee without our validators still matters for a tracked shard: its
+            // full shard transition is what a proposer of ours needs to crosslink it.
+            if !ours && !chains.shards.contains_key(&shard) {
+                continue;
+            }
             let (blocks, shard_head_root) = match chains.shards.get(&shard) {
                 Some(chain) => chain.pending_blocks(&chains.beacon, &state).map_err(fail)?,
                 None => (
@@ -440,7 +465,13 @@ impl ValidatorClient {
                     signing.sign(&key),
                 )
                 .map_err(fail)?;
-                chains.beacon.attestation_pool.insert(attestation);
+                chains.beacon.attestation_pool.insert(attestation.clone());
+                if let Some(subnet) = subnet_of(&chains.beacon, &attestation.data) {
+                    chains.outbox.push(Published::Attestation {
+                        subnet,
+                        attestation: Box::new(attestation),
+                    });
+                }
             }
             chains
                 .beacon
@@ -451,17 +482,57 @@ impl ValidatorClient {
         Ok(())
     }
 
-    /// The aggregation of `slot`: each committee's aggregate is verified, offered to block
-    /// proposers and handed to fork choice.
+    /// The aggregation of `slot`: for each committee with a member of ours selected as
+    /// aggregator by its selection proof, the pool's best aggregate of the committee's vote is
+    /// signed as a `SignedAggregateAndProof`, verified, offered to block proposers, handed to
+    /// fork choice and published.
     pub fn aggregate<E: EthSpec, S: Store>(
         &self,
         chains: &mut NodeChains<E, S>,
         slot: Slot,
     ) -> Result<(), DutyFailed> {
-        for aggregate in chains.beacon.attestation_pool.aggregates_at(slot) {
+        let config = chains.beacon.config().clone();
+        let state = chains.beacon.head_state_at(slot).map_err(fail)?;
+        let mut aggregates = chains.beacon.attestation_pool.aggregates_at(slot);
+        // The fullest aggregate of each committee first.
+        aggregates.sort_by_key(|a| {
+            (
+                a.data.index,
+                std::cmp::Reverse(a.aggregation_bits.num_set_bits()),
+            )
+        });
+        let mut done = std::collections::HashSet::new();
+        for aggregate in aggregates {
+            if done.contains(&aggregate.data.index) {
+                continue;
+            }
+            let committee =
+                get_beacon_committee(&state, slot, aggregate.data.index, &config).map_err(fail)?;
+            let selected = committee.iter().find_map(|member| {
+                let (key, _) = self.key(*member)?;
+                let proof = sign_slot(&state, slot, &key, &config).ok()?;
+                is_aggregator(&state, slot, aggregate.data.index, &proof, &config)
+                    .ok()
+                    .filter(|selected| *selected)
+                    .map(|_| (*member, key, proof))
+            });
+            let Some((aggregator, key, proof)) = selected else {
+                continue;
+            };
+            done.insert(aggregate.data.index);
+            let message = get_aggregate_and_proof(aggregator, aggregate.clone(), proof);
+            let signature =
+                sign_aggregate_and_proof(&state, &message, &key, &config).map_err(fail)?;
             if let Err(error) = chains.beacon.process_aggregate(aggregate) {
                 warn!(slot, %error, "aggregate refused");
+                continue;
             }
+            chains
+                .outbox
+                .push(Published::Aggregate(Box::new(SignedAggregateAndProof {
+                    message,
+                    signature,
+                })));
         }
         Ok(())
     }

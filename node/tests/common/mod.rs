@@ -96,12 +96,13 @@ pub fn start<S: Store + 'static>(
 /// When `phase` of `slot` starts.
 pub fn phase_time(config: &ChainConfig, slot: u64, phase: Phase) -> Duration {
     let slot_ms = config.seconds_per_slot.as_millis();
-    let thirds = match phase {
+    let offset = match phase {
         Phase::Propose => 0,
-        Phase::Attest => 1,
-        Phase::Aggregate => 2,
+        Phase::ProposeShards => slot_ms / 3 / 2,
+        Phase::Attest => slot_ms / 3,
+        Phase::Aggregate => 2 * (slot_ms / 3),
     };
-    Duration::from_millis(GENESIS_TIME * 1000 + slot * slot_ms + thirds * (slot_ms / 3))
+    Duration::from_millis(GENESIS_TIME * 1000 + slot * slot_ms + offset)
 }
 
 /// Moves the clock through the three phases of `slot`, waiting for the node to do each.
@@ -110,7 +111,12 @@ pub async fn run_slot<S: Store + 'static>(
     clock: &ManualClock,
     slot: u64,
 ) {
-    for phase in [Phase::Propose, Phase::Attest, Phase::Aggregate] {
+    for phase in [
+        Phase::Propose,
+        Phase::ProposeShards,
+        Phase::Attest,
+        Phase::Aggregate,
+    ] {
         clock.set(phase_time(handle.config(), slot, phase));
         tokio::time::timeout(Duration::from_secs(60), handle.wait_for(slot, phase))
             .await

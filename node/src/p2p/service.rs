@@ -1,0 +1,318 @@
+//! The network service's event loop: transport events go into the gossip engine or to the
+//! request handlers, the engine's actions go out to the transport or to validation, local
+//! publishes are flooded, bootnodes are dialed and redialed with backoff, and peers are asked
+//! for their status on connect and every few seconds (range sync when one is ahead).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use network::gossip::{GossipAction, GossipConfig, GossipEngine};
+use network::rpc::ResponseChunk;
+use network::topic::ATTESTATION_SUBNET_COUNT;
+use network::{FrameLimits, PeerId, Request, ResponseCode, Topic, Transport, TransportEvent};
+use primitives::EthSpec;
+use primitives::signing::compute_fork_digest;
+use storage::Store;
+use tokio::sync::mpsc;
+use tracing::{debug, info, warn};
+
+use super::inbound::{self, Followup};
+use super::published::Published;
+use super::{NetworkHandle, NetworkInputs, serve, sync};
+use crate::runtime::NodeHandle;
+
+/// How often the engine's clock ticks (seen-cache expiry, score decay).
+const TICK: Duration = Duration::from_millis(250);
+/// How often connected peers are asked for their status.
+const STATUS_INTERVAL: Duration = Duration::from_secs(2);
+/// The first redial delay of a dropped bootnode; it doubles up to [`MAX_BACKOFF`].
+const MIN_BACKOFF: Duration = Duration::from_millis(200);
+/// The longest redial delay.
+const MAX_BACKOFF: Duration = Duration::from_secs(10);
+/// How many local messages may wait for the service.
+pub(crate) const OUTBOUND_QUEUE: usize = 4096;
+
+/// What background tasks (sync, lookups, request handlers) report to the loop.
+pub(super) enum Internal {
+    /// A peer sent something bad; charge it.
+    Fault(PeerId, network::Misbehaviour),
+}
+
+/// Starts the service for `node` on `inputs`; returns the handle the APIs read.
+pub(crate) fn spawn<E: EthSpec, S: Store + 'static, T: Transport>(
+    node: NodeHandle<E, S>,
+    inputs: NetworkInputs<T>,
+    outbound: mpsc::Receiver<Published<E>>,
+) -> NetworkHandle {
+    let bootnodes = inputs
+        .bootnodes
+        .iter()
+        .map(|(address, peer)| (*peer, format!("{address:?}")))
+        .collect();
+    let handle = NetworkHandle::new(
+        &inputs.transport,
+        inputs.listen_addresses.clone(),
+        bootnodes,
+    );
+    for (address, peer) in inputs.bootnodes.clone() {
+        tokio::spawn(redial(
+            Arc::clone(&inputs.transport),
+            handle.clone(),
+            address,
+            peer,
+        ));
+    }
+    tokio::spawn(run(node, inputs, outbound, handle.clone()));
+    handle
+}
+
+/// Keeps a bootnode connected: dials it, and when it is not connected, dials again after a
+/// delay that doubles on every failure (reset by a success). Blocked or banned peers wait.
+async fn redial<T: Transport>(
+    transport: Arc<T>,
+    handle: NetworkHandle,
+    address: T::Address,
+    peer: PeerId,
+) {
+    let mut backoff = MIN_BACKOFF;
+    loop {
+        let connected = transport.connected_peers().contains(&peer);
+        let refused =
+            handle.blocked_peers().contains(&peer) || handle.banned_peers().contains(&peer);
+        if !connected && !refused {
+            match transport.dial(address.clone(), peer).await {
+                Ok(()) => {
+                    debug!(%peer, "bootnode connected");
+                    backoff = MIN_BACKOFF;
+                }
+                Err(error) => {
+                    debug!(%peer, %error, retry_in = ?backoff, "bootnode dial failed");
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                }
+            }
+        }
+        tokio::time::sleep(if connected { MIN_BACKOFF } else { backoff }).await;
+    }
+}
+
+struct Loop<E: EthSpec, S: Store, T: Transport> {
+    node: NodeHandle<E, S>,
+    transport: Arc<T>,
+    engine: GossipEngine,
+    handle: NetworkHandle,
+    started: Instant,
+    internal: mpsc::Sender<Internal>,
+    limits: FrameLimits,
+    lookups: sync::Lookups,
+    max_peers: usize,
+}
+
+async fn run<E: EthSpec, S: Store + 'static, T: Transport>(
+    node: NodeHandle<E, S>,
+    inputs: NetworkInputs<T>,
+    mut outbound: mpsc::Receiver<Published<E>>,
+    handle: NetworkHandle,
+) {
+    let max_peers = inputs.max_peers;
+    let NetworkInputs {
+        transport,
+        mut events,
+        ..
+    } = inputs;
+    let fork_digest = node.with_beacon(|chain| {
+        chain.head_state().map(|state| {
+            compute_fork_digest(state.fork.current_version, state.genesis_validators_root)
+        })
+    });
+    let fork_digest = match fork_digest {
+        Ok(digest) => digest,
+        Err(error) => {
+            warn!(%error, "no head state: the network service does not start");
+            return;
+        }
+    };
+    let mut engine = GossipEngine::new(GossipConfig::new(fork_digest));
+    for topic in [
+        Topic::BeaconBlock,
+        Topic::BeaconAggregateAndProof,
+        Topic::VoluntaryExit,
+        Topic::ProposerSlashing,
+        Topic::AttesterSlashing,
+    ] {
+        engine.subscribe(topic);
+    }
+    for subnet in 0..ATTESTATION_SUBNET_COUNT {
+        engine.subscribe(Topic::BeaconAttestation(subnet));
+    }
+    for shard in node.shards() {
+        engine.subscribe(Topic::ShardBlock(shard));
+        engine.subscribe(Topic::ShardTx(shard));
+    }
+    info!(peer_id = %transport.local_peer_id(), "network service started");
+    let (internal, mut internal_rx) = mpsc::channel(1024);
+    let mut this = Loop {
+        node,
+        transport,
+        engine,
+        handle,
+        started: Instant::now(),
+        internal,
+        limits: FrameLimits::default(),
+        lookups: sync::Lookups::default(),
+        max_peers,
+    };
+    let mut tick = tokio::time::interval(TICK);
+    let mut status = tokio::time::interval(STATUS_INTERVAL);
+    loop {
+        tokio::select! {
+            event = events.recv() => match event {
+                Some(event) => this.on_event(event).await,
+                None => {
+                    info!("transport closed: the network service stops");
+                    return;
+                }
+            },
+            Some(message) = outbound.recv() => {
+                let now = this.now();
+                if let Err(error) = this.engine.publish(message.topic(), &message.ssz(), now) {
+                    debug!(topic = %message.topic(), %error, "not published");
+                }
+                this.flush().await;
+            }
+            Some(Internal::Fault(peer, misbehaviour)) = internal_rx.recv() => {
+                let now = this.now();
+                this.engine.on_fault(peer, misbehaviour, now);
+                this.flush().await;
+            }
+            _ = tick.tick() => {
+                let now = this.now();
+                this.engine.tick(now);
+                this.flush().await;
+            }
+            _ = status.tick() => {
+                for peer in this.transport.connected_peers() {
+                    this.exchange_status(peer);
+                }
+            }
+        }
+    }
+}
+
+impl<E: EthSpec, S: Store + 'static, T: Transport> Loop<E, S, T> {
+    fn now(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    async fn on_event(&mut self, event: TransportEvent) {
+        let now = self.now();
+        match event {
+            TransportEvent::Connected { peer } => {
+                let full = self.engine.peers().count() >= self.max_peers;
+                if full && self.handle.bootnode_address(&peer).is_none() {
+                    debug!(%peer, max_peers = self.max_peers, "peer limit reached, dropped");
+                    self.transport.disconnect(peer);
+                } else if self.engine.on_peer_connected(peer, now) {
+                    info!(%peer, "peer connected");
+                    self.exchange_status(peer);
+                }
+            }
+            TransportEvent::Disconnected { peer } => {
+                debug!(%peer, "peer disconnected");
+                self.engine.on_peer_disconnected(&peer);
+            }
+            TransportEvent::Gossip { peer, bytes } => self.engine.on_message(peer, &bytes, now),
+            TransportEvent::Request {
+                peer,
+                bytes,
+                responder,
+            } => match Request::decode(&bytes, &self.limits) {
+                Ok(request) => {
+                    let node = self.node.clone();
+                    let limits = self.limits;
+                    tokio::spawn(async move {
+                        let answer = tokio::task::spawn_blocking(move || {
+                            serve::answer(&node, request, &limits)
+                        })
+                        .await;
+                        if let Ok(bytes) = answer {
+                            responder.respond(bytes);
+                        }
+                    });
+                }
+                Err(error) => {
+                    debug!(%peer, %error, "bad request");
+                    let chunk = ResponseChunk::error(ResponseCode::InvalidRequest, "bad request");
+                    if let Ok(bytes) = network::rpc::encode_response(&[chunk], &self.limits) {
+                        responder.respond(bytes);
+                    }
+                    if error.is_bad_data() {
+                        self.engine.on_fault(peer, error.misbehaviour(), now);
+                    }
+                }
+            },
+            TransportEvent::Fault { peer, misbehaviour } => {
+                debug!(%peer, ?misbehaviour, "transport fault");
+                self.engine.on_fault(peer, misbehaviour, now);
+            }
+        }
+        self.flush().await;
+    }
+
+    /// Carries out the engine's actions; messages to validate are validated one after the
+    /// other (in arrival order, so a block is imported before the attestations voting for it).
+    async fn flush(&mut self) {
+        while let Some(action) = self.engine.poll_action() {
+            match action {
+                GossipAction::Send { peer, bytes } => {
+                    if let Err(error) = self.transport.send_gossip(peer, bytes) {
+                        debug!(%peer, %error, "gossip not sent");
+                    }
+                }
+                GossipAction::Disconnect { peer, ban_until } => {
+                    if ban_until.is_some() {
+                        warn!(%peer, "peer banned for misbehaviour");
+                        self.handle.record_ban(peer);
+                    }
+                    self.transport.disconnect(peer);
+                }
+                GossipAction::Deliver {
+                    id,
+                    source,
+                    topic,
+                    ssz,
+                } => {
+                    let node = self.node.clone();
+                    let outcome =
+                        tokio::task::spawn_blocking(move || inbound::validate(&node, topic, &ssz))
+                            .await;
+                    let Ok(outcome) = outcome else {
+                        continue;
+                    };
+                    let now = self.now();
+
+                    self.engine.on_verdict(id, outcome.verdict, now);
+                    if let Some(Followup::UnknownParent(block)) = outcome.followup {
+                        self.lookups.start(
+                            &self.node,
+                            &self.transport,
+                            &self.internal,
+                            source,
+                            *block,
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Asks `peer` for its status in the background, and range-syncs from it when it is ahead.
+    fn exchange_status(&self, peer: PeerId) {
+        tokio::spawn(sync::status_and_sync(
+            self.node.clone(),
+            Arc::clone(&self.transport),
+            self.handle.clone(),
+            self.internal.clone(),
+            peer,
+        ));
+    }
+}
