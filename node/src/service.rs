@@ -32,6 +32,48 @@ pub enum ServiceError {
     MissingShardGenesis(Shard),
 }
 
+/// The chain of `shard` with its stored blocks: with `restore`, the finalized blocks whose
+/// execution is stored are rebuilt from it and only the others executed again; without, every
+/// stored block is executed again from the shard's genesis. The inner error is a stored
+/// execution that does not rebuild its block.
+fn load_shard_chain<E: EthSpec, S: Store>(
+    beacon: &BeaconChain<E, S>,
+    shard: Shard,
+    genesis_state: &BeaconState<E>,
+    anchor_state: &BeaconState<E>,
+    genesis: &ExecutionState,
+    mempool_capacity: usize,
+    restore: bool,
+) -> Result<Result<ShardChain<E>, ShardError>, ServiceError> {
+    let mut chain = ShardChain::new(
+        shard,
+        beacon.config().clone(),
+        genesis_state,
+        anchor_state,
+        genesis.clone(),
+        mempool_capacity,
+    )?;
+    let store = beacon.store();
+    let stored = store
+        .shard_block_roots_by_slot(shard, 0, u64::MAX)
+        .map_err(ChainError::from)?;
+    for (_, root) in stored {
+        let Some(block) = store.shard_block::<E>(&root).map_err(ChainError::from)? else {
+            continue;
+        };
+        if restore && let Some(bytes) = store.shard_state(shard, &root).map_err(ChainError::from)? {
+            if let Err(error) = chain.restore_stored_block(block, &bytes) {
+                return Ok(Err(error));
+            }
+            continue;
+        }
+        if let Err(error) = chain.replay_stored_block(block, beacon) {
+            warn!(shard, %root, %error, "stored shard block not replayed");
+        }
+    }
+    Ok(Ok(chain))
+}
+
 /// The beacon chain and the shard chains of one node.
 pub struct NodeChains<E: EthSpec, S: Store> {
     /// The beacon chain.
@@ -57,32 +99,36 @@ impl<E: EthSpec, S: Store> NodeChains<E, S> {
         let anchor_state = beacon.state_of_block(&beacon.finalized_checkpoint().root)?;
         let mut shards = BTreeMap::new();
         for (shard, genesis) in shard_genesis {
-            let mut chain = ShardChain::new(
-                *shard,
-                config.clone(),
-                genesis_state,
-                &anchor_state,
-                genesis.clone(),
-                mempool_capacity,
-            )?;
-            let stored = beacon
-                .store()
-                .shard_block_roots_by_slot(*shard, 0, u64::MAX)
-                .map_err(ChainError::from)?;
-            for (_, root) in stored {
-                let Some(block) = beacon
-                    .store()
-                    .shard_block::<E>(&root)
-                    .map_err(ChainError::from)?
-                else {
-                    continue;
-                };
-                if let Err(error) = chain.replay_stored_block(block, &beacon) {
-                    warn!(shard, %root, %error, "stored shard block not replayed");
+            let load = |restore| {
+                load_shard_chain(
+                    &beacon,
+                    *shard,
+                    genesis_state,
+                    &anchor_state,
+                    genesis,
+                    mempool_capacity,
+                    restore,
+                )
+            };
+            let mut chain = match load(true)? {
+                Ok(chain) => chain,
+                Err(error) => {
+                    warn!(
+                        shard,
+                        %error,
+                        "stored shard execution refused, executing the shard again from genesis"
+                    );
+                    load(false)?.map_err(ServiceError::Shard)?
                 }
-            }
+            };
             chain.on_finalized(&anchor_state, beacon.store())?;
             chain.update_head(&beacon)?;
+            info!(
+                shard,
+                restored = chain.restored_blocks(),
+                replayed = chain.replayed_blocks(),
+                "shard chain loaded"
+            );
             shards.insert(*shard, chain);
         }
         let mut chains = Self {

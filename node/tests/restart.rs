@@ -22,6 +22,70 @@ use storage::{RedbStore, Store};
 /// and claimed after the restart.
 const TRANSFER_SLOT: u64 = 20;
 
+/// What a node holds of one shard chain: head root, head number, head state root, and the
+/// balances of the shard's genesis accounts at the head.
+type ShardView = (primitives::types::Root, u64, B256, Vec<U256>);
+
+fn shard_views<S: Store>(
+    genesis: &common::Genesis,
+    handle: &NodeHandle<E, S>,
+) -> BTreeMap<u64, ShardView> {
+    handle
+        .shards()
+        .into_iter()
+        .map(|shard| {
+            let accounts = genesis
+                .accounts
+                .shards
+                .get(shard as usize)
+                .map(|accounts| accounts.iter().map(|a| a.address()).collect::<Vec<_>>())
+                .unwrap_or_default();
+            let view = handle
+                .with_shard_chain(shard, |chain| {
+                    let head = chain.head();
+                    let balances = accounts
+                        .iter()
+                        .map(|a| head.execution_state.accounts().get_or_default(a).balance)
+                        .collect();
+                    (
+                        head.root,
+                        head.number,
+                        head.execution_state.root(),
+                        balances,
+                    )
+                })
+                .expect("tracked shard");
+            (shard, view)
+        })
+        .collect()
+}
+
+/// For each shard: (blocks rebuilt from their stored execution, blocks executed again,
+/// stored blocks, finalized height).
+fn load_counts<S: Store>(handle: &NodeHandle<E, S>) -> BTreeMap<u64, (u64, u64, u64, u64)> {
+    handle
+        .shards()
+        .into_iter()
+        .map(|shard| {
+            let stored = handle
+                .with_beacon(|chain| chain.store().shard_block_roots_by_slot(shard, 0, u64::MAX))
+                .unwrap()
+                .len() as u64;
+            let counts = handle
+                .with_shard_chain(shard, |chain| {
+                    (
+                        chain.restored_blocks(),
+                        chain.replayed_blocks(),
+                        stored,
+                        chain.finalized().number,
+                    )
+                })
+                .expect("tracked shard");
+            (shard, counts)
+        })
+        .collect()
+}
+
 /// The cross-shard transfer the test sends: from shard 0's first genesis account to shard 1's
 /// third.
 struct Transfer {
@@ -39,7 +103,7 @@ fn run_then_kill(
     path: &std::path::Path,
     clock: &ManualClock,
     slots: std::ops::RangeInclusive<u64>,
-) -> (Checkpoint, u64, Transfer) {
+) -> (Checkpoint, u64, Transfer, BTreeMap<u64, ShardView>) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_time()
@@ -47,7 +111,7 @@ fn run_then_kill(
         .expect("runtime");
     let store = RedbStore::open(path).expect("store opens");
     let slashing = store.slashing_protection();
-    let (finalized, head, transfer) = runtime.block_on(async {
+    let (finalized, head, transfer, views) = runtime.block_on(async {
         let node = start(genesis, store, slashing, clock);
         let handle = node.handle();
         let last = *slots.end();
@@ -70,13 +134,18 @@ fn run_then_kill(
             handle.transaction(0, &transfer.hash).unwrap().is_some(),
             "the transfer is included before the kill"
         );
-        let seen = (handle.finalized_checkpoint(), handle.head().slot, transfer);
+        let seen = (
+            handle.finalized_checkpoint(),
+            handle.head().slot,
+            transfer,
+            shard_views(genesis, &handle),
+        );
         node.abort();
         seen
     });
     // Every task is dropped where it stands; blocking work in flight may finish first.
     runtime.shutdown_timeout(Duration::from_secs(30));
-    (finalized, head, transfer)
+    (finalized, head, transfer, views)
 }
 
 fn send_cross_shard<S: Store>(genesis: &common::Genesis, handle: &NodeHandle<E, S>) -> Transfer {
@@ -113,7 +182,8 @@ fn a_killed_node_resumes_from_its_store_without_losing_finality_or_equivocating(
     let clock = ManualClock::new(Duration::from_secs(common::GENESIS_TIME));
 
     // Four epochs and a half: finality reached, the kill in the middle of epoch 4.
-    let (finalized_before, head_before, transfer) = run_then_kill(&genesis, &path, &clock, 1..=36);
+    let (finalized_before, head_before, transfer, views_before) =
+        run_then_kill(&genesis, &path, &clock, 1..=36);
     assert!(
         finalized_before.epoch >= 2,
         "finalized {finalized_before:?}"
@@ -128,7 +198,7 @@ fn a_killed_node_resumes_from_its_store_without_losing_finality_or_equivocating(
         .expect("runtime");
     let store = RedbStore::open(&path).expect("store reopens");
     let slashing = store.slashing_protection();
-    runtime.block_on(async {
+    let views_after = runtime.block_on(async {
         let node = start(&genesis, store, slashing, &clock);
         let handle = node.handle();
         let resumed = handle.finalized_checkpoint();
@@ -141,6 +211,24 @@ fn a_killed_node_resumes_from_its_store_without_losing_finality_or_equivocating(
             head_before,
             "the stored head is resumed"
         );
+        // The finalized shard blocks are rebuilt from their stored executions; only the
+        // blocks after them are executed again, and the chains are the same as before.
+        for (shard, (restored, replayed, stored, finalized)) in load_counts(&handle) {
+            assert!(
+                finalized > 0,
+                "shard {shard}: no finalized block to restore"
+            );
+            assert_eq!(
+                restored, finalized,
+                "shard {shard}: every finalized block is rebuilt from the store"
+            );
+            assert_eq!(
+                replayed,
+                stored - restored,
+                "shard {shard}: only the blocks after the finalized one are executed again"
+            );
+        }
+        assert_eq!(shard_views(&genesis, &handle), views_before);
         assert!(
             handle
                 .block_by_root(&finalized_before.root)
@@ -218,6 +306,53 @@ fn a_killed_node_resumes_from_its_store_without_losing_finality_or_equivocating(
             transfer.balance_before + transfer.value
         );
         assert_eq!(handle.pending_claims(1).unwrap(), 0);
+
+        // Corrupt the stored execution of the block that included the transfer: the next
+        // start must notice it and execute shard 0 again from genesis.
+        let block = handle
+            .transaction(0, &transfer.hash)
+            .unwrap()
+            .unwrap()
+            .block
+            .root;
+        let mut bytes = handle
+            .with_beacon(|chain| chain.store().shard_state(0, &block))
+            .unwrap()
+            .expect("the finalized transfer block's execution is stored");
+        *bytes.last_mut().unwrap() ^= 0xff;
+        let mut batch = storage::StoreBatch::new();
+        batch.put_shard_state(0, block, bytes);
+        handle
+            .with_beacon(|chain| chain.store().write(batch))
+            .unwrap();
+        let views = shard_views(&genesis, &handle);
+        node.abort();
+        views
+    });
+    runtime.shutdown_timeout(Duration::from_secs(30));
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_time()
+        .build()
+        .expect("runtime");
+    let store = RedbStore::open(&path).expect("store reopens");
+    let slashing = store.slashing_protection();
+    runtime.block_on(async {
+        let node = start(&genesis, store, slashing, &clock);
+        let handle = node.handle();
+        let counts = load_counts(&handle);
+        let (restored, replayed, stored, _) = counts[&0];
+        assert_eq!(restored, 0, "the corrupted store is not used for shard 0");
+        assert_eq!(replayed, stored, "shard 0 is executed again from genesis");
+        let (restored, _, _, _) = counts[&1];
+        assert!(restored > 0, "shard 1's stored executions are still used");
+        assert_eq!(shard_views(&genesis, &handle), views_after);
+        let receipt = ShardEthApi::new(handle.clone(), 0)
+            .transaction_receipt(transfer.hash)
+            .unwrap()
+            .expect("receipt after executing again");
+        assert!(receipt.inner.status());
         node.abort();
     });
     runtime.shutdown_timeout(Duration::from_secs(30));

@@ -43,9 +43,9 @@ pub use deposit_contract::{DepositContract, DepositRevert, validate_deposit};
 pub use execution::{
     ClaimInvalid, CommitError, ContextError, CrossShardTransfer, DEPOSIT_SHARD, ExecutionContext,
     ExecutionError, ExecutionOutcome, ExecutionState, JournalChanges, STATE_PROOF_DEPTH,
-    StateJournal, TransactionReceipt, TransferEffect, TransferInvalid, WEI_PER_GWEI, apply_claim,
-    apply_transfer, base_fee_per_gas, execute_block, execute_claims_and_transactions,
-    execute_transactions, verify_state_account_proof,
+    StateDecodeError, StateJournal, TransactionReceipt, TransferEffect, TransferInvalid,
+    WEI_PER_GWEI, apply_claim, apply_transfer, base_fee_per_gas, execute_block,
+    execute_claims_and_transactions, execute_transactions, verify_state_account_proof,
 };
 pub use genesis_alloc::{
     GenesisAccount, GenesisAllocError, GenesisAllocation, MnemonicKeys, genesis_accounts,

@@ -45,6 +45,13 @@ impl SpentReceipts {
         self.tree.root()
     }
 
+    /// The keys in claim order.
+    pub fn keys(&self) -> Vec<B256> {
+        (0..self.tree.len())
+            .filter_map(|index| self.tree.leaf(index))
+            .collect()
+    }
+
     /// The Merkle branch of the `index`-th key against [`Self::root`] (the length chunk last).
     pub fn branch(&self, index: u64) -> Option<Vec<B256>> {
         self.tree.branch(index)

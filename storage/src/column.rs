@@ -24,7 +24,8 @@ pub enum Column {
     ShardBlocks,
     /// Shard ++ slot ++ block root -> nothing: the shard blocks of each (shard, slot).
     ShardBlockSlots,
-    /// Shard ++ block root -> opaque bytes: the shard's execution state after that block.
+    /// Shard ++ block root -> opaque bytes: what the node keeps of a finalized shard block's
+    /// execution (its execution state and receipts), so that a restart need not re-execute it.
     ShardStates,
     /// UTF-8 name -> bytes: the head, the fork-choice anchor, genesis and other singletons.
     Metadata,

@@ -289,11 +289,24 @@ pub trait Store: Send + Sync {
         below_slot: Slot,
         keep: &HashSet<Root>,
     ) -> Result<PruneSummary, StoreError> {
+        self.prune_shard_chain_with(shard, below_slot, keep, StoreBatch::new())
+    }
+
+    /// [`Self::prune_shard_chain`] written in one transaction with `batch` (what finality
+    /// stores along with the pruning, such as the finalized execution states), which is
+    /// written even when there is nothing to prune.
+    fn prune_shard_chain_with(
+        &self,
+        shard: Shard,
+        below_slot: Slot,
+        keep: &HashSet<Root>,
+        mut batch: StoreBatch,
+    ) -> Result<PruneSummary, StoreError> {
         let mark = metadata::shard_pruned_below(shard);
         let from_slot = self.pruning_mark(&mark)?;
-        let mut batch = StoreBatch::new();
         let mut summary = PruneSummary::default();
         if below_slot <= from_slot {
+            self.write(batch)?;
             return Ok(summary);
         }
         for (slot, root) in self.shard_block_roots_by_slot(shard, from_slot, below_slot)? {

@@ -364,6 +364,26 @@ fn pruning(store: &impl Store) {
         .map(|(_, r)| r)
         .collect();
     assert_eq!(roots, vec![root(0x22), root(0x43)]);
+
+    // A batch given to the pruning pass lands with it, and also when there is nothing left
+    // to prune below the mark.
+    let mut batch = StoreBatch::new();
+    batch.put_shard_state(0, root(0x22), vec![0xaa]);
+    let keep: HashSet<Root> = [root(0x22)].into();
+    let summary = store.prune_shard_chain_with(0, 7, &keep, batch).unwrap();
+    assert_eq!(summary.blocks, 0);
+    assert_eq!(store.shard_state(0, &root(0x22)).unwrap(), Some(vec![0xaa]));
+    assert_eq!(
+        store.metadata(&metadata::shard_pruned_below(0)).unwrap(),
+        Some(7u64.to_le_bytes().to_vec())
+    );
+    let mut batch = StoreBatch::new();
+    batch.delete_shard_state(0, root(0x22));
+    assert_eq!(
+        store.prune_shard_chain_with(0, 3, &keep, batch).unwrap(),
+        PruneSummary::default()
+    );
+    assert_eq!(store.shard_state(0, &root(0x22)).unwrap(), None);
 }
 
 fn corrupted_bytes_are_errors(store: &impl Store) {

@@ -48,6 +48,9 @@ pub enum ShardError {
     /// The configuration cannot serve this shard.
     #[error("configuration: {0}")]
     Config(String),
+    /// A stored execution does not rebuild its block.
+    #[error("stored execution: {0}")]
+    StoredExecution(#[from] super::stored::StoredExecutionError),
     /// The store failed.
     #[error("store: {0}")]
     Store(#[from] StoreError),

@@ -14,6 +14,7 @@
 
 mod error;
 mod receipts;
+mod stored;
 
 use std::collections::{HashMap, HashSet};
 use std::num::NonZeroUsize;
@@ -42,6 +43,7 @@ use crate::chain::BeaconChain;
 
 pub use error::ShardError;
 pub use receipts::{IncludedTransaction, ShardSupply};
+pub use stored::{STORED_EXECUTION_VERSION, StoredExecutionError};
 
 /// A shard block the chain holds, with what executing it produced.
 #[derive(Debug, Clone)]
@@ -85,6 +87,13 @@ pub struct ShardChain<E: EthSpec> {
     pending_claims: Vec<CrossShardReceiptProof>,
     /// The shard's genesis (also in `blocks`).
     genesis: ShardBlockInfo<E>,
+    /// Stored blocks executed again at load ([`Self::replay_stored_block`]).
+    replayed_blocks: u64,
+    /// Stored blocks rebuilt from their stored execution ([`Self::restore_stored_block`]).
+    restored_blocks: u64,
+    /// The blocks whose stored execution is known good: written by this chain or rebuilt
+    /// from. Others are written (again) when finalized, which also replaces a corrupted one.
+    stored_executions: HashSet<Root>,
 }
 
 /// A receipt verifier for blocks read back from the node's own store: their claims were
@@ -148,12 +157,26 @@ impl<E: EthSpec> ShardChain<E> {
             sender_cache: SenderCache::new(NonZeroUsize::MIN.saturating_add(65_535)),
             pending_claims: Vec::new(),
             config,
+            replayed_blocks: 0,
+            restored_blocks: 0,
+            stored_executions: HashSet::new(),
         })
     }
 
     /// The shard.
     pub fn shard(&self) -> Shard {
         self.shard
+    }
+
+    /// How many stored blocks were executed again when the chain was loaded.
+    pub fn replayed_blocks(&self) -> u64 {
+        self.replayed_blocks
+    }
+
+    /// How many stored blocks were rebuilt from their stored execution, without executing
+    /// them, when the chain was loaded.
+    pub fn restored_blocks(&self) -> u64 {
+        self.restored_blocks
     }
 
     /// The shard fork choice's store.
@@ -418,6 +441,39 @@ impl<E: EthSpec> ShardChain<E> {
             beacon.record_signature_sets(1);
         }
         self.insert(info);
+        self.replayed_blocks = self.replayed_blocks.saturating_add(1);
+        Ok(())
+    }
+
+    /// Rebuilds a finalized block read back from the node's store from its stored execution
+    /// (`bytes`, written by [`Self::on_finalized`]) instead of executing it: its state is
+    /// checked against the block's `post_state_root`. Finalized blocks precede the fork
+    /// choice's anchor, so fork choice does not take them.
+    pub fn restore_stored_block(
+        &mut self,
+        block: SignedShardBlock<E>,
+        bytes: &[u8],
+    ) -> Result<(), ShardError> {
+        let message = &block.message;
+        let parent =
+            self.blocks
+                .get(&message.shard_parent_root)
+                .ok_or(ShardError::UnknownParent {
+                    root: message.tree_hash_root(),
+                    parent: message.shard_parent_root,
+                })?;
+        let context = self.context(parent)?;
+        let info = stored::restore(
+            &block,
+            parent,
+            bytes,
+            &context,
+            &self.sender_cache,
+            &self.config,
+        )?;
+        self.stored_executions.insert(info.root);
+        self.insert(info);
+        self.restored_blocks = self.restored_blocks.saturating_add(1);
         Ok(())
     }
 
@@ -545,16 +601,36 @@ impl<E: EthSpec> ShardChain<E> {
         let blocks = &self.blocks;
         self.by_body_root
             .retain(|_, root| blocks.contains_key(root));
+        // The newly finalized blocks' executions are stored with the pruning, in one batch, so
+        // that a restart rebuilds them instead of executing them again.
+        let mut batch = StoreBatch::new();
+        let mut written = Vec::new();
+        for root in &finalized_chain {
+            let Some(info) = self.blocks.get(root) else {
+                continue;
+            };
+            let Some(parent) = self.blocks.get(&info.parent_root) else {
+                continue;
+            };
+            if info.block.is_none() || self.stored_executions.contains(root) {
+                continue;
+            }
+            batch.put_shard_state(self.shard, *root, stored::encode(info, parent));
+            written.push(*root);
+        }
         // The store keeps the finalized chain; a fork's blocks go. The pass looks only at the
         // slots since the previous one, whose finalized blocks `finalized_chain` holds.
         let keep = finalized_chain;
-        let pruned = store.prune_shard_chain(self.shard, finalized_slot, &keep)?;
+        let pruned = store.prune_shard_chain_with(self.shard, finalized_slot, &keep, batch)?;
+        let stored_executions = written.len();
+        self.stored_executions.extend(written);
         debug!(
             shard = self.shard,
             number = finalized_number,
             fork_choice_dropped = dropped,
             forks_dropped = dead.len(),
             stored_blocks_pruned = pruned.blocks,
+            stored_executions,
             "shard finality"
         );
         Ok(())

@@ -27,11 +27,13 @@
 mod claim;
 mod context;
 mod deposit;
+mod encoding;
 mod journal;
 mod state;
 
 pub use claim::{ClaimInvalid, apply_claim};
 pub use context::{ContextError, ExecutionContext, WEI_PER_GWEI, base_fee_per_gas};
+pub use encoding::{EXECUTION_STATE_ENCODING_VERSION, StateDecodeError};
 pub use journal::{JournalChanges, StateJournal};
 pub use state::{
     CommitError, DEPOSIT_SHARD, ExecutionState, STATE_PROOF_DEPTH, account_leaf,

@@ -72,6 +72,19 @@ impl ExecutionState {
         Ok(state)
     }
 
+    /// A state from its three parts, as [`Self::from_versioned_bytes`] rebuilds them.
+    pub(crate) fn from_parts(
+        accounts: AccountState,
+        deposit_contract: DepositContract,
+        spent_receipts: SpentReceipts,
+    ) -> Self {
+        Self {
+            accounts,
+            deposit_contract,
+            spent_receipts,
+        }
+    }
+
     /// The accounts.
     pub fn accounts(&self) -> &AccountState {
         &self.accounts
