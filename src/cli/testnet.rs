@@ -34,7 +34,7 @@ enum TestnetCommand {
     /// Write a new testnet (genesis, one data directory per node) and start its nodes; shows
     /// a live status line per node until Ctrl-C, which stops them (or returns at once with
     /// --detach, the nodes left running).
-    Up(UpArgs),
+    Up(Box<UpArgs>),
     /// Print each node's slot, head, finality, peers and throughput (once, or --watch).
     Status(StatusArgs),
     /// Print a node's log (all nodes' without --node), or follow it.
