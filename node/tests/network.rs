@@ -85,6 +85,31 @@ fn start(
     start_tracking(genesis, net, clock, n, keys, bootnodes, store, 0..SHARDS)
 }
 
+/// Starts node `n` with the validators `splits[n]` for each split, each on a store of its own
+/// and dialing the nodes started before it.
+fn start_all(
+    genesis: &Genesis,
+    net: &MemoryNetwork,
+    clock: &ManualClock,
+    splits: &[std::ops::Range<u64>],
+) -> Vec<(Node<E, MemoryStore>, MemoryTransport)> {
+    (0u8..)
+        .zip(splits)
+        .map(|(n, keys)| {
+            let bootnodes: Vec<u8> = (0..n).collect();
+            start(
+                genesis,
+                net,
+                clock,
+                n,
+                keys.clone(),
+                &bootnodes,
+                MemoryStore::new(),
+            )
+        })
+        .collect()
+}
+
 /// Starts node `n` as [`start`] does, tracking the shards `tracked` only.
 #[allow(clippy::too_many_arguments)]
 fn start_tracking(
@@ -186,20 +211,7 @@ async fn four_nodes_finalize_crosslink_and_a_late_node_syncs() {
     let genesis = genesis();
     let net = MemoryNetwork::new();
     let clock = ManualClock::new(Duration::from_secs(GENESIS_TIME));
-    let mut nodes = Vec::new();
-    for n in 0..4u8 {
-        let keys = u64::from(n) * 16..u64::from(n + 1) * 16;
-        let bootnodes: Vec<u8> = (0..n).collect();
-        nodes.push(start(
-            &genesis,
-            &net,
-            &clock,
-            n,
-            keys,
-            &bootnodes,
-            MemoryStore::new(),
-        ));
-    }
+    let nodes = start_all(&genesis, &net, &clock, &[0..16, 16..32, 32..48, 48..64]);
     let mut handles: Vec<Handle> = nodes.iter().map(|(n, _)| n.handle()).collect();
     eventually("every node connected to the three others", || {
         handles
@@ -264,22 +276,8 @@ async fn a_partitioned_node_rejoins_while_the_others_keep_finalizing() {
     let genesis = genesis();
     let net = MemoryNetwork::new();
     let clock = ManualClock::new(Duration::from_secs(GENESIS_TIME));
-    let mut nodes = Vec::new();
     // The partitioned node holds few validators, so the others keep well over two thirds.
-    let splits = [0..20, 20..40, 40..60, 60..64];
-    for (n, keys) in splits.into_iter().enumerate() {
-        let n = n as u8;
-        let bootnodes: Vec<u8> = (0..n).collect();
-        nodes.push(start(
-            &genesis,
-            &net,
-            &clock,
-            n,
-            keys,
-            &bootnodes,
-            MemoryStore::new(),
-        ));
-    }
+    let nodes = start_all(&genesis, &net, &clock, &[0..20, 20..40, 40..60, 60..64]);
     let handles: Vec<Handle> = nodes.iter().map(|(n, _)| n.handle()).collect();
     eventually("every node connected", || {
         handles
@@ -356,21 +354,7 @@ async fn misbehaving_peers_are_banned_and_the_network_keeps_finalizing() {
     let genesis = genesis();
     let net = MemoryNetwork::new();
     let clock = ManualClock::new(Duration::from_secs(GENESIS_TIME));
-    let splits = [0..22, 22..43, 43..64];
-    let mut nodes = Vec::new();
-    for (n, keys) in splits.into_iter().enumerate() {
-        let n = n as u8;
-        let bootnodes: Vec<u8> = (0..n).collect();
-        nodes.push(start(
-            &genesis,
-            &net,
-            &clock,
-            n,
-            keys,
-            &bootnodes,
-            MemoryStore::new(),
-        ));
-    }
+    let nodes = start_all(&genesis, &net, &clock, &[0..22, 22..43, 43..64]);
     let handles: Vec<Handle> = nodes.iter().map(|(n, _)| n.handle()).collect();
     for slot in 1..=4 {
         run_slot(&handles, &clock, &genesis.config, slot).await;
