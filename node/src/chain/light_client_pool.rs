@@ -27,7 +27,7 @@ impl<E: EthSpec> LightClientPool<E> {
     }
 
     /// Adds an aggregate vote (its signature already checked) and drops the votes more than
-    /// [`KEPT_SLOTS`] slots older than it.
+    /// `KEPT_SLOTS` slots older than it.
     pub fn insert(&mut self, vote: LightClientVote<E>) {
         let oldest = vote.data.slot.saturating_sub(KEPT_SLOTS);
         self.votes.retain(|v| v.data.slot >= oldest && *v != vote);

@@ -1,6 +1,6 @@
 //! Load generation: transfers signed ahead of time per shard ([`presign`]), submitted to the
-//! nodes at a target rate or as fast as they take them ([`submit`]), then found in the shards'
-//! blocks ([`inclusion`]) to report offered, accepted and included load ([`report`]).
+//! nodes at a target rate or as fast as they take them (`submit`), then found in the shards'
+//! blocks (`inclusion`) to report offered, accepted and included load (`report`).
 //!
 //! Signing stays out of the measured window: a run signs everything first, so what is timed is
 //! the nodes' admission and inclusion, not the generator's secp256k1.
