@@ -51,7 +51,7 @@ enum TestnetCommand {
 #[derive(Debug, Args)]
 struct DirArgs {
     /// The testnet directory.
-    #[arg(long, value_name = "DIR", default_value = "testnet")]
+    #[arg(long, value_name = "DIR", default_value = ".shardnet/testnet")]
     dir: PathBuf,
 }
 
