@@ -50,6 +50,21 @@ pub fn get_light_client_vote_data(slot: Slot, head_block_root: Root) -> LightCli
     }
 }
 
+/// `DOMAIN_LIGHT_CLIENT` at the epoch of the vote's slot: the domain of both vote messages.
+fn light_client_domain<E: EthSpec>(
+    state: &BeaconState<E>,
+    data: &LightClientVoteData,
+    config: &ChainConfig,
+) -> Result<primitives::types::Domain, DutyError> {
+    let epoch = compute_epoch_at_slot(data.slot, config)?;
+    Ok(get_domain(
+        state,
+        config.domain_light_client,
+        Some(epoch),
+        config,
+    )?)
+}
+
 /// The message of `get_light_client_vote_signature`: the vote data under
 /// `DOMAIN_LIGHT_CLIENT` at its epoch.
 pub fn light_client_vote_signing_root<E: EthSpec>(
@@ -57,9 +72,10 @@ pub fn light_client_vote_signing_root<E: EthSpec>(
     data: &LightClientVoteData,
     config: &ChainConfig,
 ) -> Result<SigningRoot, DutyError> {
-    let epoch = compute_epoch_at_slot(data.slot, config)?;
-    let domain = get_domain(state, config.domain_light_client, Some(epoch), config)?;
-    Ok(SigningRoot::new(data, domain))
+    Ok(SigningRoot::new(
+        data,
+        light_client_domain(state, data, config)?,
+    ))
 }
 
 /// `get_light_client_vote_signature`: a committee member's signature of `data`.
@@ -96,9 +112,10 @@ pub fn light_client_block_root_signing_root<E: EthSpec>(
     data: &LightClientVoteData,
     config: &ChainConfig,
 ) -> Result<SigningRoot, DutyError> {
-    let epoch = compute_epoch_at_slot(data.slot, config)?;
-    let domain = get_domain(state, config.domain_light_client, Some(epoch), config)?;
-    Ok(SigningRoot::new(&data.beacon_block_root, domain))
+    Ok(SigningRoot::new(
+        &data.beacon_block_root,
+        light_client_domain(state, data, config)?,
+    ))
 }
 
 /// A committee member's signature of `data` as block processing verifies it (see the module
