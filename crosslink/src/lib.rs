@@ -37,7 +37,7 @@ pub use error::{ArithmeticError, ShardBlockInvalid, ShardTransitionInvalid};
 pub use gasprice::compute_updated_gasprice;
 pub use proposer::{ShardTransitionFields, get_shard_transition, get_shard_transition_fields};
 pub use receipt_proof::{
-    BeaconReceiptVerifier, BlockRootLookup, ReceiptProofError, build_receipt_proof,
+    BeaconReceiptVerifier, BlockRootLookup, ReceiptProofError, ReceiptProofs, build_receipt_proof,
     verify_receipt_proof, with_historical_branch,
 };
 pub use shard::payload::CrossShardReceiptProof;

@@ -66,7 +66,7 @@ use primitives::types::{
     BeaconBlock, BeaconBlockHeader, BeaconState, HistoricalBatch, Root, Shard, Slot,
 };
 use shard::payload::{
-    CROSS_SHARD_RECEIPTS_ROOT_CHUNK, CrossShardReceiptProof, ExecutionPayload,
+    CROSS_SHARD_RECEIPTS_ROOT_CHUNK, CrossShardReceipt, CrossShardReceiptProof, ExecutionPayload,
     MaxCrossShardReceiptsPerPayload, MerkleBranch, ProofLevel, ReceiptProofInvalid,
     ReceiptVerifier,
 };
@@ -415,23 +415,128 @@ pub enum ReceiptProofError {
 /// body is `body` (the SSZ `ExecutionPayload`), crosslinked by `block`'s transition for the
 /// receipt's source shard. The proof ends at `block`'s root, for a beacon state that holds it
 /// in `block_roots`; [`with_historical_branch`] turns it into a proof for an older block.
+/// For several receipts of one body, [`ReceiptProofs`] hashes the shared levels once.
 pub fn build_receipt_proof<E: EthSpec>(
     block: &BeaconBlock<E>,
     body: &[u8],
     receipt_index: u64,
 ) -> Result<CrossShardReceiptProof, ReceiptProofError> {
-    let payload = ExecutionPayload::from_ssz_bytes(body)
-        .map_err(|err| ReceiptProofError::Undecodable(format!("{err:?}")))?;
-    let receipts = &payload.cross_shard_receipts;
-    let receipt = usize::try_from(receipt_index)
-        .ok()
-        .and_then(|index| receipts.get(index))
-        .copied()
-        .ok_or(ReceiptProofError::NoSuchReceipt {
-            index: receipt_index,
-            count: receipts.len(),
-        })?;
-    let shard = receipt.source_shard;
+    ReceiptProofs::new(block, body)?.proof(receipt_index)
+}
+
+/// The proofs of every cross-shard receipt of one shard block body crosslinked by one beacon
+/// block: the levels above the receipts (payload chunks, shard transition, beacon block body,
+/// header) and the receipts' tree are hashed once, so that proving all `n` receipts of a
+/// block costs one tree, not `n`.
+#[derive(Debug, Clone)]
+pub struct ReceiptProofs<E: EthSpec> {
+    receipts: Vec<CrossShardReceipt>,
+    /// The receipts' tree, leaves first, up to the level under the root.
+    receipt_layers: Vec<Vec<Root>>,
+    shared: Option<SharedLevels>,
+    spec: PhantomData<E>,
+}
+
+/// The part of a proof every receipt of the body shares.
+#[derive(Debug, Clone)]
+struct SharedLevels {
+    payload_branch: MerkleBranch,
+    shard_block_index: u64,
+    transition_branch: MerkleBranch,
+    beacon_body_branch: MerkleBranch,
+    beacon_block_header: BeaconBlockHeader,
+    block_root: Root,
+}
+
+impl<E: EthSpec> ReceiptProofs<E> {
+    /// Decodes `body` and hashes the levels its receipts' proofs share (nothing when it
+    /// carries no receipt).
+    pub fn new(block: &BeaconBlock<E>, body: &[u8]) -> Result<Self, ReceiptProofError> {
+        let payload = ExecutionPayload::from_ssz_bytes(body)
+            .map_err(|err| ReceiptProofError::Undecodable(format!("{err:?}")))?;
+        let receipts: Vec<CrossShardReceipt> = payload.cross_shard_receipts.to_vec();
+        let Some(first) = receipts.first() else {
+            return Ok(Self {
+                receipts,
+                receipt_layers: Vec::new(),
+                shared: None,
+                spec: PhantomData,
+            });
+        };
+        let shared = shared_levels(block, body, first.source_shard)?;
+        let leaves: Vec<Root> = receipts.iter().map(TreeHash::tree_hash_root).collect();
+        let receipt_layers = merkle_layers(&leaves, RECEIPTS_BRANCH_DEPTH.saturating_sub(1));
+        Ok(Self {
+            receipts,
+            receipt_layers,
+            shared: Some(shared),
+            spec: PhantomData,
+        })
+    }
+
+    /// How many receipts the body carries.
+    pub fn len(&self) -> usize {
+        self.receipts.len()
+    }
+
+    /// Whether the body carries no receipt.
+    pub fn is_empty(&self) -> bool {
+        self.receipts.is_empty()
+    }
+
+    /// The proof of receipt `index`, checked against the beacon block's root.
+    pub fn proof(&self, index: u64) -> Result<CrossShardReceiptProof, ReceiptProofError> {
+        let no_such = ReceiptProofError::NoSuchReceipt {
+            index,
+            count: self.receipts.len(),
+        };
+        let position = usize::try_from(index).map_err(|_| no_such.clone())?;
+        let (Some(receipt), Some(shared)) = (self.receipts.get(position), &self.shared) else {
+            return Err(no_such);
+        };
+        let mut receipts_branch = branch_of(
+            &self.receipt_layers,
+            RECEIPTS_BRANCH_DEPTH.saturating_sub(1),
+            position,
+        );
+        receipts_branch.push(length_chunk(self.receipts.len()));
+        let proof = CrossShardReceiptProof {
+            receipt: *receipt,
+            receipts_branch: to_branch(ProofLevel::Receipts, receipts_branch)?,
+            payload_branch: shared.payload_branch.clone(),
+            shard_block_index: shared.shard_block_index,
+            transition_branch: shared.transition_branch.clone(),
+            beacon_body_branch: shared.beacon_body_branch.clone(),
+            beacon_block_header: shared.beacon_block_header.clone(),
+            historical_branch: MerkleBranch::default(),
+        };
+        let root =
+            receipt_proof_block_root::<E>(&proof).map_err(ReceiptProofError::Inconsistent)?;
+        if root != shared.block_root {
+            return Err(ReceiptProofError::Inconsistent(
+                ReceiptProofInvalid::BeaconBodyRootMismatch {
+                    header: shared.beacon_block_header.body_root,
+                    computed: root,
+                },
+            ));
+        }
+        Ok(proof)
+    }
+
+    /// Every receipt's proof, in receipt order.
+    pub fn all(&self) -> Result<Vec<CrossShardReceiptProof>, ReceiptProofError> {
+        (0..self.receipts.len() as u64)
+            .map(|index| self.proof(index))
+            .collect()
+    }
+}
+
+/// Levels 2 to 4 and the header of the proofs of a `shard` body crosslinked by `block`.
+fn shared_levels<E: EthSpec>(
+    block: &BeaconBlock<E>,
+    body: &[u8],
+    shard: Shard,
+) -> Result<SharedLevels, ReceiptProofError> {
     let transitions = &block.body.shard_transitions;
     let transition_index = usize::try_from(shard).unwrap_or(usize::MAX);
     let transition = transitions
@@ -445,15 +550,6 @@ pub fn build_receipt_proof<E: EthSpec>(
         .iter()
         .position(|root| *root == body_root)
         .ok_or(ReceiptProofError::NotCrosslinked { shard })?;
-
-    // Level 1: the receipts list, then its length.
-    let receipt_leaves: Vec<Root> = receipts.iter().map(TreeHash::tree_hash_root).collect();
-    let mut receipts_branch = merkle_branch(
-        &receipt_leaves,
-        RECEIPTS_BRANCH_DEPTH.saturating_sub(1),
-        receipt_index,
-    );
-    receipts_branch.push(length_chunk(receipts.len()));
 
     // Level 2: the body's chunks, then its length.
     let chunks: Vec<Root> = body
@@ -521,10 +617,7 @@ pub fn build_receipt_proof<E: EthSpec>(
         ceil_log2(BEACON_BLOCK_BODY_FIELDS),
         SHARD_TRANSITIONS_FIELD,
     ));
-
-    let proof = CrossShardReceiptProof {
-        receipt,
-        receipts_branch: to_branch(ProofLevel::Receipts, receipts_branch)?,
+    Ok(SharedLevels {
         payload_branch: to_branch(ProofLevel::Payload, payload_branch)?,
         shard_block_index: shard_block_index as u64,
         transition_branch: to_branch(ProofLevel::ShardTransition, transition_branch)?,
@@ -536,18 +629,8 @@ pub fn build_receipt_proof<E: EthSpec>(
             state_root: block.state_root,
             body_root: block.body.tree_hash_root(),
         },
-        historical_branch: MerkleBranch::default(),
-    };
-    let root = receipt_proof_block_root::<E>(&proof).map_err(ReceiptProofError::Inconsistent)?;
-    if root != block.tree_hash_root() {
-        return Err(ReceiptProofError::Inconsistent(
-            ReceiptProofInvalid::BeaconBodyRootMismatch {
-                header: block.body.tree_hash_root(),
-                computed: root,
-            },
-        ));
-    }
-    Ok(proof)
+        block_root: block.tree_hash_root(),
+    })
 }
 
 /// Adds to `proof` the branch of its beacon block in `batch`, the `HistoricalBatch` whose root
@@ -591,13 +674,18 @@ fn to_branch(level: ProofLevel, branch: Vec<Root>) -> Result<MerkleBranch, Recei
 /// The siblings of leaf `index` in a tree of `depth` levels over `leaves` (padded with zero
 /// subtrees), bottom first. Only the nodes over existing leaves are hashed.
 fn merkle_branch(leaves: &[Root], depth: usize, index: u64) -> Vec<Root> {
+    let position = usize::try_from(index).unwrap_or(usize::MAX);
+    branch_of(&merkle_layers(leaves, depth), depth, position)
+}
+
+/// The layers of a tree of `depth` levels over `leaves` (padded with zero subtrees), leaves
+/// first, without the root; only the nodes over existing leaves are hashed.
+fn merkle_layers(leaves: &[Root], depth: usize) -> Vec<Vec<Root>> {
+    let mut layers = Vec::with_capacity(depth);
     let mut layer = leaves.to_vec();
-    let mut position = usize::try_from(index).unwrap_or(usize::MAX);
-    let mut branch = Vec::with_capacity(depth);
     for level in 0..depth {
         let zero = zero_hash(level);
-        branch.push(layer.get(position ^ 1).copied().unwrap_or(zero));
-        layer = layer
+        let next = layer
             .chunks(2)
             .map(|pair| {
                 let left = pair.first().copied().unwrap_or(zero);
@@ -605,9 +693,22 @@ fn merkle_branch(leaves: &[Root], depth: usize, index: u64) -> Vec<Root> {
                 Root::from(hash32_concat(&left.0, &right.0))
             })
             .collect();
-        position >>= 1;
+        layers.push(std::mem::replace(&mut layer, next));
     }
-    branch
+    layers
+}
+
+/// The siblings of leaf `index` read from [`merkle_layers`] of the same `depth`, bottom first.
+fn branch_of(layers: &[Vec<Root>], depth: usize, index: usize) -> Vec<Root> {
+    (0..depth)
+        .map(|level| {
+            layers
+                .get(level)
+                .and_then(|layer| layer.get((index >> level) ^ 1))
+                .copied()
+                .unwrap_or_else(|| zero_hash(level))
+        })
+        .collect()
 }
 
 /// The root of an empty subtree of `level` levels.

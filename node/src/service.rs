@@ -5,12 +5,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crosslink::build_receipt_proof;
+use crosslink::{ReceiptProofError, ReceiptProofs};
 use primitives::types::{BeaconState, Root, Shard, SignedBeaconBlock, SignedShardBlock};
 use primitives::{ChainConfig, EthSpec};
 use shard::ExecutionState;
-use shard::payload::{CrossShardReceiptProof, ExecutionPayload};
-use ssz::Decode;
+use shard::payload::CrossShardReceiptProof;
 use storage::Store;
 use tracing::{debug, info, warn};
 use typenum::Unsigned;
@@ -230,16 +229,27 @@ impl<E: EthSpec, S: Store> NodeChains<E, S> {
                     let Some((_, body)) = source_chain.body_by_root(body_root) else {
                         continue;
                     };
-                    let Ok(payload) = ExecutionPayload::from_ssz_bytes(body) else {
-                        continue;
-                    };
-                    for (index, receipt) in payload.cross_shard_receipts.iter().enumerate() {
-                        match build_receipt_proof(&block.message, body, index as u64) {
-                            Ok(proof) => {
-                                released.entry(receipt.dest_shard).or_default().push(proof);
-                            }
-                            Err(error) => warn!(%error, "receipt proof not built"),
+                    // One tree per body: the levels above the receipts are shared (and not
+                    // hashed at all for a body without receipts).
+                    let proofs = match ReceiptProofs::new(&block.message, body) {
+                        Ok(proofs) => proofs,
+                        // Not an execution payload: no receipt to release.
+                        Err(ReceiptProofError::Undecodable(_)) => continue,
+                        Err(error) => {
+                            warn!(%error, "receipt proofs not built");
+                            continue;
                         }
+                    };
+                    match proofs.all() {
+                        Ok(proofs) => {
+                            for proof in proofs {
+                                released
+                                    .entry(proof.receipt.dest_shard)
+                                    .or_default()
+                                    .push(proof);
+                            }
+                        }
+                        Err(error) => warn!(%error, "receipt proofs not built"),
                     }
                 }
             }

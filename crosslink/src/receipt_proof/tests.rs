@@ -409,6 +409,21 @@ fn an_old_block_is_proven_through_historical_roots() {
 }
 
 #[test]
+fn all_proofs_of_a_body_equal_the_proofs_built_one_by_one() {
+    let (body, block, _) = setup();
+    let proofs = ReceiptProofs::new(&block, &body).unwrap();
+    assert_eq!(proofs.len(), 3);
+    let all = proofs.all().unwrap();
+    for (index, proof) in all.iter().enumerate() {
+        assert_eq!(
+            *proof,
+            build_receipt_proof(&block, &body, index as u64).unwrap()
+        );
+        assert_eq!(proof.receipt.index, index as u64);
+    }
+}
+
+#[test]
 fn building_refuses_what_the_block_does_not_crosslink() {
     let (body, block, _) = setup();
     assert!(matches!(
