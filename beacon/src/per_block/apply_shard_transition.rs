@@ -19,7 +19,7 @@ use crate::{BeaconStateError, GENESIS_SLOT};
 
 /// `apply_shard_transition` without its write: every check, then the shard state it would
 /// store.
-pub(super) fn check_shard_transition<E: EthSpec>(
+pub(crate) fn check_shard_transition<E: EthSpec>(
     state: &BeaconState<E>,
     shard: Shard,
     transition: &ShardTransition<E>,

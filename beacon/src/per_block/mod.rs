@@ -28,6 +28,7 @@ mod shard_transitions_tests;
 mod voluntary_exit;
 
 pub use apply_shard_transition::apply_shard_transition;
+pub(crate) use apply_shard_transition::check_shard_transition;
 pub use attestation::{process_attestation, validate_attestation};
 pub use attester_slashing::process_attester_slashing;
 pub use block::process_block;

@@ -7,7 +7,7 @@ use primitives::bls::SecretKey;
 use primitives::math::compute_epoch_at_slot;
 use primitives::types::{
     Attestation, AttesterSlashing, BeaconBlock, BeaconBlockBody, BeaconState, Bytes32, Deposit,
-    Eth1Data, LightClientVote, ProposerSlashing, Root, ShardTransition, SignatureBytes,
+    Eth1Data, LightClientVote, ProposerSlashing, Root, Shard, ShardTransition, SignatureBytes,
     SignedBeaconBlock, SignedVoluntaryExit, Slot,
 };
 use primitives::{ChainConfig, EthSpec};
@@ -22,8 +22,8 @@ use crate::accessors::{
 };
 use crate::duties::{get_eth1_vote, sign_block};
 use crate::per_block::{
-    OperationError, get_shard_winning_roots, is_on_time_attestation, process_block,
-    process_light_client_aggregate, validate_attestation,
+    OperationError, check_shard_transition, get_shard_winning_roots, is_on_time_attestation,
+    process_block, process_light_client_aggregate, validate_attestation,
 };
 use crate::per_slot::process_slots;
 use crate::signatures::VerifySignatures;
@@ -271,7 +271,10 @@ fn select_attestations<E: EthSpec>(
 /// The block's `MAX_SHARDS` shard transitions ("Shard transitions" of `phase1/validator.md`):
 /// `full_transitions[winning_root]` for each shard whose committee of the previous slot
 /// reached 2/3 in `attestations`, empty elsewhere. An on-time attestation whose winning
-/// transition is unknown is dropped and the vote counted again without it.
+/// transition is unknown, or one `apply_shard_transition` refuses on this state, is dropped
+/// and the vote counted again without it: committees can reach 2/3 for a transition the
+/// chain cannot take (shard blocks built on another beacon block than the chain's at their
+/// slot), and carrying it would make the whole block invalid.
 fn choose_shard_transitions<E: EthSpec>(
     state: &BeaconState<E>,
     attestations: &mut Vec<Attestation<E>>,
@@ -287,7 +290,7 @@ fn choose_shard_transitions<E: EthSpec>(
     for _ in 0..rounds {
         let (shards, roots) = get_shard_winning_roots(state, attestations, committees, config)?;
         let mut transitions = vec![ShardTransition::<E>::default(); E::MaxShards::to_usize()];
-        let mut unknown = None;
+        let mut left_out = None;
         for (shard, root) in shards.into_iter().zip(roots) {
             let full = full_transitions.iter().find(|t| t.tree_hash_root() == root);
             let entry = usize::try_from(shard)
@@ -298,14 +301,16 @@ fn choose_shard_transitions<E: EthSpec>(
                     count: E::MaxShards::to_u64(),
                 })?;
             match full {
-                Some(full) => *entry = full.clone(),
-                None => {
-                    unknown = Some(root);
+                Some(full) if transition_applies(state, shard, full, config)? => {
+                    *entry = full.clone();
+                }
+                _ => {
+                    left_out = Some(root);
                     break;
                 }
             }
         }
-        let Some(root) = unknown else {
+        let Some(root) = left_out else {
             return FixedVector::new(transitions).map_err(|_| {
                 BeaconStateError::ListFull {
                     what: "shard_transitions",
@@ -321,6 +326,24 @@ fn choose_shard_transitions<E: EthSpec>(
         what: "rounds of shard transition choice",
     }
     .into())
+}
+
+/// Whether `apply_shard_transition` accepts `transition` for `shard` on `state` (at the
+/// block's slot), its proposers' aggregate signature checked. A shard block older than the
+/// state's block roots history cannot be checked, so neither can the block carry it.
+fn transition_applies<E: EthSpec>(
+    state: &BeaconState<E>,
+    shard: Shard,
+    transition: &ShardTransition<E>,
+    config: &ChainConfig,
+) -> Result<bool, ProductionError> {
+    let mut verify = VerifySignatures::Individually;
+    match check_shard_transition(state, shard, transition, &mut verify, config) {
+        Ok(_) => Ok(true),
+        Err(OperationError::Invalid(_))
+        | Err(OperationError::State(BeaconStateError::SlotOutOfRange { .. })) => Ok(false),
+        Err(OperationError::State(error)) => Err(error.into()),
+    }
 }
 
 /// Whether `process_light_client_aggregate` accepts the body's light client aggregate, its

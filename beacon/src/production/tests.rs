@@ -185,6 +185,55 @@ fn a_crosslink_is_made_only_when_its_full_transition_is_known() {
 }
 
 #[test]
+fn a_crosslink_the_chain_cannot_take_is_left_out() {
+    let config = config();
+    let genesis = genesis(&config);
+    let (block, state) = propose(&genesis, 1, &BlockInputs::new(Default::default()), &config);
+    let head_root = block.message.tree_hash_root();
+
+    // The shard block of slot 1 built before the slot's beacon block arrived names the
+    // genesis block as its beacon parent; the committee reaches 2/3 for it all the same.
+    let shard = compute_shard_from_committee_index(&state, 0, 1, &config).unwrap();
+    let proposer = get_shard_block_proposer(&state, shard, &config).unwrap();
+    let stale = propose_shard_block(
+        &state,
+        block.message.parent_root,
+        shard,
+        &[],
+        vec![7; 100],
+        &key(proposer),
+        &config,
+    )
+    .unwrap();
+    let mut pending = PendingShardBlocks::new();
+    pending.insert(stale.clone());
+    let (votes, transition) = committee_votes(&state, head_root, &pending, &config);
+    let attestations = [aggregate_attestations(&votes).unwrap()];
+    let transitions = [transition];
+    let inputs = BlockInputs {
+        attestations: &attestations,
+        shard_transitions: &transitions,
+        ..BlockInputs::new(Default::default())
+    };
+
+    // `apply_shard_transition` checks the proposer's signature over a header naming the
+    // chain's block at slot 1: the block leaves the transition and its votes out, and stays
+    // valid.
+    let (produced, post) = propose(&state, 2, &inputs, &config);
+    assert!(produced.message.body.attestations.is_empty());
+    assert_eq!(
+        produced.message.body.shard_transitions[shard as usize],
+        primitives::types::ShardTransition::default()
+    );
+    let applied = state_transition(&state, &produced, SignatureStrategy::Batch, true, &config);
+    assert_eq!(applied.as_ref(), Ok(&post));
+    assert_ne!(
+        post.shard_states[shard as usize].latest_block_root,
+        stale.message.tree_hash_root()
+    );
+}
+
+#[test]
 fn a_shard_block_is_refused_off_its_offset_slots_or_shards() {
     let config = config();
     // No crosslink since genesis: the offset slots are 1, 2, 3, 5, 8, ...

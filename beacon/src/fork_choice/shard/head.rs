@@ -8,12 +8,17 @@
 //! and `B` the blocks in the store, it costs `O(V + M * D + B)`. The two agree because
 //! `on_shard_block` keeps slots increasing along every chain: the ancestor of a vote at the
 //! slot of a candidate `C` is `C` exactly when `C` is on the vote's chain.
+//!
+//! It also leaves out the blocks whose beacon parent is not the beacon head chain's block at
+//! their slot, which no crosslink on that chain can carry (see `crosslinkable_on_head`).
 
 use std::collections::HashMap;
 
 use primitives::EthSpec;
 use primitives::types::{BeaconState, Gwei, Root, Shard, ShardBlock, SignedShardBlock, Slot};
+use tree_hash::TreeHash;
 
+use crate::accessors::get_block_root_at_slot;
 use crate::fork_choice::shard::{ShardForkChoiceError, ShardStore, shard_state_of};
 use crate::fork_choice::{ForkChoiceStore, ShardLatestMessage};
 
@@ -102,6 +107,37 @@ pub(super) fn candidates<E: EthSpec>(
         .collect()
 }
 
+/// Whether `block` names as its beacon parent the block of the head chain at its slot (the
+/// latest at or before it), as `apply_shard_transition` requires of every block a crosslink
+/// carries (`beacon_parent_root == get_block_root_at_slot(state, slot)`).
+///
+/// v0.12.3's `get_shard_head` does not ask this. But a shard block built while the slot's
+/// beacon block was still on its way names the previous beacon block: once the late block is
+/// in the chain, the shard block and its descendants can never be crosslinked on it, and a
+/// shard head among them would keep every later transition of the shard invalid. Leaving such
+/// blocks out lets the next shard proposer build on a block the chain can take.
+fn crosslinkable_on_head<E: EthSpec>(
+    store: &ForkChoiceStore,
+    beacon_head_state: &BeaconState<E>,
+    block: &ShardBlock<E>,
+) -> bool {
+    if block.slot < beacon_head_state.slot {
+        return get_block_root_at_slot(beacon_head_state, block.slot)
+            .is_ok_and(|root| root == block.beacon_parent_root);
+    }
+    // At or after the state's slot the head chain's block is the state's latest block. Its
+    // header lacks the state root while the state is that block's post-state; fork choice
+    // holds it (hashing the whole state here would cost far more).
+    let mut header = beacon_head_state.latest_block_header.clone();
+    if header.state_root.is_zero() {
+        match store.proto_array().node(&block.beacon_parent_root) {
+            Some(node) if node.slot == header.slot => header.state_root = node.state_root,
+            _ => return false,
+        }
+    }
+    header.tree_hash_root() == block.beacon_parent_root
+}
+
 /// `get_shard_latest_attesting_balance` of every candidate in one pass over the votes.
 pub(super) fn candidate_weights<E: EthSpec>(
     store: &ForkChoiceStore,
@@ -139,7 +175,8 @@ pub fn get_shard_head<E: EthSpec>(
     justified_balances: &[Gwei],
 ) -> Result<Root, ShardForkChoiceError> {
     let shard_head_state = shard_state_of(beacon_head_state, shard_store.shard)?;
-    let candidates = candidates(shard_store, shard_head_state.slot);
+    let mut candidates = candidates(shard_store, shard_head_state.slot);
+    candidates.retain(|_, block| crosslinkable_on_head(store, beacon_head_state, block));
     let weights = candidate_weights(store, shard_store, &candidates, justified_balances)?;
     let mut children: HashMap<Root, Vec<Root>> = HashMap::new();
     for (root, block) in &candidates {

@@ -17,6 +17,7 @@ use super::*;
 use crate::accessors::{get_domain, get_shard_proposer_index};
 use crate::fork_choice::shard::head::{candidate_weights, candidates};
 use crate::fork_choice::{ForkChoiceStore, PostStateCheckpoints};
+use crate::per_slot::process_slots;
 use crate::shard_transition::ShardBlockError;
 use crosslink::ShardBlockInvalid;
 
@@ -226,6 +227,28 @@ fn head_follows_shard_attestation_weight() {
     chain.assert_weights_match_spec(0, &balances);
     // c2: 9, 10, 11; b2: 1, 2, 3, 4, 5.
     assert_eq!(chain.head(&genesis, &balances), d3);
+}
+
+#[test]
+fn blocks_on_another_beacon_block_than_the_head_chains_are_left_out() {
+    let mut chain = chain();
+    let balances = balances(&chain.config);
+    // Both on the genesis beacon block, which the head chain holds at slots 1 and 2 while no
+    // block follows it.
+    let a1 = chain.add(1, Root::ZERO, 1);
+    let b2 = chain.add(2, a1, 2);
+    chain.vote(&[0], b2, 0);
+    let mut head_state = chain.beacon_state.clone();
+    process_slots(&mut head_state, 3, &chain.config).unwrap();
+    assert_eq!(chain.head(&head_state, &balances), b2);
+
+    // A beacon block at slot 2 on the head chain: b2 names the genesis block, so no crosslink
+    // on that chain can carry it, whatever its votes; a1 still can.
+    *head_state.block_roots.get_mut(2).unwrap() = Root::repeat_byte(7);
+    assert_eq!(chain.head(&head_state, &balances), a1);
+    // One at slot 1 as well: nothing after the crosslink is left.
+    *head_state.block_roots.get_mut(1).unwrap() = Root::repeat_byte(7);
+    assert_eq!(chain.head(&head_state, &balances), Root::ZERO);
 }
 
 #[test]
