@@ -78,10 +78,14 @@ impl GossipConfig {
             fork_digest,
             limits: FrameLimits::default(),
             seen_ttl: Duration::from_secs(384),
-            seen_capacity: 1 << 16,
-            max_pending: 4096,
+            // Transactions are gossiped one by one: the cache holds ids for minutes of a loaded
+            // network (an id forgotten too early makes an honest peer's later copy look new, and
+            // its next one a duplicate), and the verdict queue rides out a busy second.
+            seen_capacity: 1 << 18,
+            max_pending: 1 << 15,
             validation_timeout: Duration::from_secs(12),
-            rate_limit: 2000,
+            // As the transports' bound: above the network's transaction rate.
+            rate_limit: 20_000,
             rate_window: Duration::from_secs(1),
             score: ScoreConfig::default(),
         }
@@ -379,6 +383,8 @@ impl GossipEngine {
             Err(e) => return self.on_fault(peer, e.misbehaviour(), now),
         };
         if self.pending.len() >= self.config.max_pending {
+            // Dropped unvalidated: forgotten, so that a copy from another peer is taken.
+            self.seen.forget(&id);
             return;
         }
         self.pending.insert(

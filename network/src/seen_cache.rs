@@ -104,6 +104,12 @@ impl SeenCache {
         }
     }
 
+    /// Forgets `id`, so that its next arrival counts as new (a message dropped before its
+    /// verdict must be taken again from the next peer that sends it).
+    pub fn forget(&mut self, id: &MessageId) {
+        self.entries.remove(id);
+    }
+
     /// Number of ids held.
     pub fn len(&self) -> usize {
         self.entries.len()

@@ -322,6 +322,33 @@ fn other_fork_digest_is_dropped() {
 }
 
 #[test]
+fn a_message_dropped_for_a_full_queue_is_taken_from_the_next_peer() {
+    let mut config = GossipConfig::new(DIGEST);
+    config.max_pending = 1;
+    let mut e = GossipEngine::new(config);
+    e.subscribe(Topic::BeaconBlock);
+    connect(&mut e, P1, &[]);
+    connect(&mut e, P2, &[]);
+    e.drain_actions();
+    e.on_message(P1, &publish_bytes(Topic::BeaconBlock, b"first"), now());
+    assert_eq!(delivered(&e.drain_actions()).len(), 1);
+    // The queue is full: dropped unvalidated.
+    e.on_message(P1, &publish_bytes(Topic::BeaconBlock, b"second"), now());
+    assert!(delivered(&e.drain_actions()).is_empty());
+    let id = message_id(&framing::compress(b"first", &FrameLimits::default()).unwrap());
+    e.on_verdict(id, Verdict::Accept, now());
+    e.drain_actions();
+    // Another peer's copy is new, not a duplicate; nobody is penalised.
+    e.on_message(P2, &publish_bytes(Topic::BeaconBlock, b"second"), now());
+    let taken = delivered(&e.drain_actions());
+    assert_eq!(taken.len(), 1);
+    assert_eq!(taken[0].1, P2);
+    // P1 holds the reward of its accepted message and no penalty.
+    assert!(e.peer_manager().score(&P1, now()) > 0.0);
+    assert_eq!(e.peer_manager().score(&P2, now()), 0.0);
+}
+
+#[test]
 fn pending_verdicts_time_out() {
     let mut e = engine(&[Topic::BeaconBlock]);
     connect(&mut e, P1, &[]);

@@ -60,9 +60,12 @@ impl Default for TransportLimits {
             max_gossip_bytes: crate::wire::max_wire_len(&frame),
             max_request_bytes: crate::rpc::MAX_REQUEST_BYTES,
             max_response_bytes: crate::rpc::MAX_RESPONSE_BYTES,
-            max_concurrent_streams: 256,
-            messages_per_second: 1000,
-            burst: 2000,
+            max_concurrent_streams: 1024,
+            // Each transaction is one gossip message, and a peer forwards every transaction of
+            // the shards it shares: the bound sits above the whole network's transaction
+            // rate, so that honest forwarding under load is never taken for a flood.
+            messages_per_second: 20_000,
+            burst: 40_000,
             request_timeout: Duration::from_secs(10),
         }
     }

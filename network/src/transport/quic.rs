@@ -8,8 +8,10 @@
 //! on the closed one (subscriptions) is sent again on the survivor.
 //!
 //! Outbound gossip is best effort: each connection has at most `max_concurrent_streams` gossip
-//! streams in flight, and a message beyond that is refused with
-//! [`TransportError::Congested`] rather than queued without bound.
+//! streams in flight and [`GOSSIP_BACKLOG`] times as many messages waiting for one (a burst is
+//! smoothed, not lost); a message beyond that is refused with [`TransportError::Congested`]
+//! rather than queued without bound. Inbound gossip waits for room in the event queue, so that
+//! a busy node slows its peers' streams down (QUIC flow control) instead of losing messages.
 
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
@@ -28,8 +30,11 @@ use super::{Responder, Transport, TransportError, TransportEvent, TransportLimit
 use crate::peer_id::PeerId;
 use crate::peer_score::Misbehaviour;
 
-/// Capacity of the event queue; past it inbound traffic is dropped rather than buffered.
-const EVENT_QUEUE: usize = 4096;
+/// Capacity of the event queue. Inbound gossip waits for room; requests and faults past it are
+/// dropped rather than buffered.
+const EVENT_QUEUE: usize = 16_384;
+/// Outbound gossip messages a connection holds waiting for a stream, per stream allowed.
+pub const GOSSIP_BACKLOG: usize = 16;
 
 /// Close codes sent to peers.
 const CLOSE_DISCONNECT: u32 = 1;
@@ -42,6 +47,8 @@ struct Conn {
     dialer: PeerId,
     /// Permits for outbound gossip streams in flight.
     outbound: Arc<Semaphore>,
+    /// Permits for outbound gossip messages held, in flight or waiting for a stream.
+    backlog: Arc<Semaphore>,
 }
 
 #[derive(Debug)]
@@ -208,6 +215,11 @@ impl Inner {
                         outbound: Arc::new(Semaphore::new(
                             usize::try_from(self.limits.max_concurrent_streams).unwrap_or(1),
                         )),
+                        backlog: Arc::new(Semaphore::new(
+                            usize::try_from(self.limits.max_concurrent_streams)
+                                .unwrap_or(1)
+                                .saturating_mul(GOSSIP_BACKLOG),
+                        )),
                     },
                 ),
             }
@@ -299,7 +311,10 @@ async fn connection_loop(inner: Arc<Inner>, connection: Connection, peer: PeerId
                 let inner = inner.clone();
                 inner.runtime.clone().spawn(async move {
                     match recv.read_to_end(inner.limits.max_gossip_bytes).await {
-                        Ok(bytes) => inner.emit(TransportEvent::Gossip { peer, bytes }),
+                        Ok(bytes) => {
+                            // Waits for room: back pressure on this peer's streams.
+                            let _ = inner.events.send(TransportEvent::Gossip { peer, bytes }).await;
+                        }
                         Err(ReadToEndError::TooLong) => {
                             let _ = recv.stop(VarInt::from_u32(0));
                             inner.emit(TransportEvent::Fault {
@@ -403,13 +418,17 @@ impl Transport for QuicTransport {
 
     fn send_gossip(&self, peer: PeerId, bytes: Vec<u8>) -> Result<(), TransportError> {
         let conn = self.conn(peer)?;
-        let permit = conn
-            .outbound
+        let held = conn
+            .backlog
             .try_acquire_owned()
             .map_err(|_| TransportError::Congested(peer))?;
         let connection = conn.connection;
+        let streams = conn.outbound;
         self.inner.runtime.spawn(async move {
-            let _permit = permit;
+            let _held = held;
+            let Ok(_stream) = streams.acquire_owned().await else {
+                return;
+            };
             if let Ok(mut send) = connection.open_uni().await
                 && send.write_all(&bytes).await.is_ok()
             {
