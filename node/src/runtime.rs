@@ -624,13 +624,37 @@ impl<E: EthSpec, S: Store> NodeHandle<E, S> {
 
     /// Admits a transaction from a peer to `shard`'s mempool.
     pub(crate) fn import_transaction(&self, shard: Shard, raw: &[u8]) -> Result<B256, ShardError> {
-        self.with_chains_mut(|chains| {
-            chains
-                .shards
-                .get_mut(&shard)
-                .ok_or(ShardError::UnknownShard(shard))?
-                .submit_transaction(raw)
-        })
+        let recovered = self.recover_unlocked(shard, raw);
+        let mut chains = self.shared.chains.write();
+        let chain = chains
+            .shards
+            .get_mut(&shard)
+            .ok_or(ShardError::UnknownShard(shard))?;
+        match recovered {
+            Some((tx, sender)) => chain.submit_recovered(tx, sender),
+            None => chain.submit_transaction(raw),
+        }
+    }
+
+    /// Decodes `raw` for `shard` and recovers its sender (into the shard's sender cache, which
+    /// block execution reads) without holding the chains' lock: sender recovery is most of a
+    /// transaction's admission cost, and the slot's duties wait on the lock. `None` when it
+    /// does not decode or recover: the admission under the lock then refuses it with the reason.
+    fn recover_unlocked(
+        &self,
+        shard: Shard,
+        raw: &[u8],
+    ) -> Option<(shard::ShardTransaction, Address)> {
+        let (cache, chain_id) = self
+            .shared
+            .chains
+            .read()
+            .shards
+            .get(&shard)
+            .map(|chain| (Arc::clone(chain.sender_cache()), chain.chain_id()))?;
+        let tx = shard::ShardTransaction::decode(raw, chain_id).ok()?;
+        let sender = cache.recover(&tx).ok()?;
+        Some((tx, sender))
     }
 
     /// The network service, when the node runs on a network.
@@ -809,14 +833,7 @@ impl<E: EthSpec, S: Store> NodeHandle<E, S> {
     /// Admits a raw signed transaction (EIP-2718 bytes) to `shard`'s mempool.
     /// The transaction is published on `shard_tx_{shard}` once admitted.
     pub fn submit_transaction(&self, shard: Shard, raw: &[u8]) -> Result<B256, ShardError> {
-        let hash = {
-            let mut chains = self.shared.chains.write();
-            let chain = chains
-                .shards
-                .get_mut(&shard)
-                .ok_or(ShardError::UnknownShard(shard))?;
-            chain.submit_transaction(raw)?
-        };
+        let hash = self.import_transaction(shard, raw)?;
         self.shared.publish([Published::Transaction {
             shard,
             raw: raw.to_vec(),

@@ -336,6 +336,11 @@ impl Mempool {
         }
     }
 
+    /// The chain id the pool admits.
+    pub fn chain_id(&self) -> u64 {
+        self.config.chain_id
+    }
+
     /// An executable sequence of transactions within `limits` (gas, and payload bytes counting
     /// each transaction's [`max_payload_bytes`]), best effective gas price first: per sender
     /// nonce-contiguous from its account nonce, each affordable from the sender's balance after

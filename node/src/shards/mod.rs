@@ -82,7 +82,7 @@ pub struct ShardChain<E: EthSpec> {
     canonical: Vec<Root>,
     finalized_root: Root,
     mempool: Mempool,
-    sender_cache: SenderCache,
+    sender_cache: Arc<SenderCache>,
     /// Proofs of receipts sent to this shard from finalized blocks, not yet claimed.
     pending_claims: Vec<CrossShardReceiptProof>,
     /// The shard's genesis (also in `blocks`).
@@ -154,7 +154,7 @@ impl<E: EthSpec> ShardChain<E> {
                 capacity: mempool_capacity.max(1),
                 price_bump_percent: 10,
             }),
-            sender_cache: SenderCache::new(NonZeroUsize::MIN.saturating_add(65_535)),
+            sender_cache: Arc::new(SenderCache::new(NonZeroUsize::MIN.saturating_add(65_535))),
             pending_claims: Vec::new(),
             config,
             replayed_blocks: 0,
@@ -269,6 +269,19 @@ impl<E: EthSpec> ShardChain<E> {
         Ok(self
             .mempool
             .add_raw(raw, &self.sender_cache, state.accounts(), gasprice)?)
+    }
+
+    /// Admits a transaction already decoded for this shard, from its recovered `sender`,
+    /// against the head's state.
+    pub fn submit_recovered(
+        &mut self,
+        tx: shard::ShardTransaction,
+        sender: Address,
+    ) -> Result<B256, ShardError> {
+        let head = self.head();
+        let state = Arc::clone(&head.execution_state);
+        let gasprice = head.gasprice;
+        Ok(self.mempool.add(tx, sender, state.accounts(), gasprice)?)
     }
 
     /// The execution context of a child of `parent`.
@@ -492,35 +505,79 @@ impl<E: EthSpec> ShardChain<E> {
             &head_state,
             &balances,
         )?;
-        self.set_canonical_head(head);
+        let retracted = self.set_canonical_head(head);
+        if !retracted.is_empty() {
+            self.reinject(&retracted);
+        }
         let state = Arc::clone(&self.head().execution_state);
         self.mempool.prune(state.accounts());
         Ok(())
     }
 
+    /// Puts the transactions of `retracted` blocks (canonical before a reorganisation, not
+    /// after) back into the mempool against the new head's state: what the new branch has not
+    /// included stays pending instead of being lost with the abandoned blocks (and, with it,
+    /// every later nonce of its sender). What the new branch did include is refused as stale.
+    fn reinject(&mut self, retracted: &[Root]) {
+        let head = self.head();
+        let state = Arc::clone(&head.execution_state);
+        let gasprice = head.gasprice;
+        let raws: Vec<Vec<u8>> = retracted
+            .iter()
+            .filter_map(|root| self.blocks.get(root)?.block.clone())
+            .filter_map(|block| shard::ExecutionPayload::from_ssz_bytes(&block.message.body).ok())
+            .flat_map(|payload| {
+                payload
+                    .transactions
+                    .iter()
+                    .map(|raw| raw.to_vec())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let offered = raws.len();
+        let readmitted = raws
+            .iter()
+            .filter(|raw| {
+                self.mempool
+                    .add_raw(raw, &self.sender_cache, state.accounts(), gasprice)
+                    .is_ok()
+            })
+            .count();
+        debug!(
+            shard = self.shard,
+            blocks = retracted.len(),
+            transactions = offered,
+            readmitted,
+            "reorganisation: transactions of abandoned blocks back in the pool"
+        );
+    }
+
     /// Makes `head` the canonical head (when known), renumbering the canonical chain from
     /// the first block it shares with the previous one.
-    fn set_canonical_head(&mut self, head: Root) {
+    /// Makes `head`'s chain canonical; returns the blocks that were canonical and no longer
+    /// are, oldest first.
+    fn set_canonical_head(&mut self, head: Root) -> Vec<Root> {
         let mut branch = Vec::new();
         let mut root = head;
-        loop {
+        let retracted = loop {
             let Some(info) = self.blocks.get(&root) else {
-                return;
+                return Vec::new();
             };
             let number = usize::try_from(info.number).unwrap_or(usize::MAX);
             if self.canonical.get(number) == Some(&root) {
-                self.canonical.truncate(number.saturating_add(1));
-                break;
+                break self
+                    .canonical
+                    .split_off(number.saturating_add(1).min(self.canonical.len()));
             }
             branch.push(root);
             if info.number == 0 {
-                self.canonical.clear();
-                break;
+                break std::mem::take(&mut self.canonical);
             }
             root = info.parent_root;
-        }
+        };
         branch.reverse();
         self.canonical.extend(branch);
+        retracted
     }
 
     /// The shard blocks after the beacon head state's crosslink up to the shard head, oldest
@@ -649,8 +706,14 @@ impl<E: EthSpec> ShardChain<E> {
         self.pending_claims.retain(|c| !dead.contains(&c.key()));
     }
 
-    /// The sender recovery cache.
-    pub fn sender_cache(&self) -> &SenderCache {
+    /// The chain id transactions of this shard sign.
+    pub fn chain_id(&self) -> u64 {
+        self.mempool.chain_id()
+    }
+
+    /// The sender recovery cache, which the mempool and block execution share: a sender
+    /// recovered into it before the chains are locked costs nothing under the lock.
+    pub fn sender_cache(&self) -> &Arc<SenderCache> {
         &self.sender_cache
     }
 
