@@ -49,9 +49,15 @@ enum StakeCommand {
 #[derive(Debug, Args)]
 struct DepositArgs {
     /// The node's HTTP URL: the network is read from it, deposits are sent to its shard 0
-    /// JSON-RPC and the keystores imported into it.
+    /// JSON-RPC, the validators are followed through it and, without --import-node, the
+    /// keystores are imported into it.
     #[arg(long, value_name = "URL", required = true)]
     node: Option<String>,
+    /// The HTTP URL of the node that runs the new validators: the keystores go to its
+    /// Keymanager API instead of --node's. It must be on the same network (genesis validators
+    /// root) as --node.
+    #[arg(long, value_name = "URL")]
+    import_node: Option<String>,
     #[command(flatten)]
     from: Option<FromArgs>,
     /// How many validators.
@@ -106,6 +112,25 @@ fn run_deposit(args: &DepositArgs) -> anyhow::Result<()> {
     }
     let client = client(url)?;
     let network = Network::fetch(&client)?;
+    let import_client = match &args.import_node {
+        Some(import_url) => {
+            let import_client = super::network::client(import_url)?;
+            let genesis = import_client
+                .genesis()
+                .with_context(|| format!("reading the genesis of {}", import_client.base_url()))?;
+            if genesis.genesis_validators_root != network.genesis_validators_root {
+                bail!(
+                    "{} is on another network than {} (genesis validators root {} against {})",
+                    import_client.base_url(),
+                    client.base_url(),
+                    genesis.genesis_validators_root,
+                    network.genesis_validators_root
+                );
+            }
+            import_client
+        }
+        None => client.clone(),
+    };
     let phrase = match &args.mnemonic_file {
         Some(path) => fs::read_to_string(path)
             .with_context(|| format!("reading the mnemonic from {}", path.display()))?,
@@ -251,7 +276,7 @@ fn run_deposit(args: &DepositArgs) -> anyhow::Result<()> {
         signer.address()
     );
 
-    let statuses = client
+    let statuses = import_client
         .import_keystores(
             &keystores,
             &vec![password; keystores.len()],
@@ -268,7 +293,7 @@ fn run_deposit(args: &DepositArgs) -> anyhow::Result<()> {
             );
         }
     }
-    println!("keystores imported into {}", client.base_url());
+    println!("keystores imported into {}", import_client.base_url());
     if args.no_wait {
         return Ok(());
     }
