@@ -474,13 +474,24 @@ fn watch(state: &TestnetState, stop: &AtomicBool) -> anyhow::Result<()> {
         .collect();
     let mut meters = vec![ThroughputMeter::default(); state.nodes.len()];
     let period = Duration::from_millis(state.slot_ms.clamp(250, 2000));
+    // Without a terminal the bars draw nothing: the same lines are printed once a slot.
+    let plain = bars.is_hidden();
+    let mut last_printed = None;
     while !stop.load(Ordering::SeqCst) {
         let slot = status::current_slot(state);
+        let print = plain && last_printed != Some(slot);
         for ((node, line), meter) in state.nodes.iter().zip(&lines).zip(&mut meters) {
             let result = status::query(node);
             let tps = result.as_ref().map_or(0.0, |s| meter.sample(s));
-            line.set_message(status::line(node.index, slot, &result, tps));
+            let text = status::line(node.index, slot, &result, tps);
+            if print {
+                println!("{text}");
+            }
+            line.set_message(text);
             line.tick();
+        }
+        if print {
+            last_printed = Some(slot);
         }
         let until = Instant::now() + period;
         while Instant::now() < until && !stop.load(Ordering::SeqCst) {
