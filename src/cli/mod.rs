@@ -3,6 +3,7 @@
 //! (`error: a: b: c`) and exit with status 1; argument errors are clap's (status 2).
 
 mod account;
+mod bench;
 mod config;
 mod dev;
 mod exit;
@@ -53,6 +54,9 @@ enum Command {
     Load(load::LoadArgs),
     /// A whole local network: `up`, `status`, `logs`, `start`, `stop`, `down`.
     Testnet(testnet::TestnetArgs),
+    /// Measure aggregate throughput as shards are added: one local testnet per shard count
+    /// under the same per-shard load; writes CSV, JSON, Markdown and an SVG plot.
+    Bench(bench::BenchArgs),
 }
 
 /// Parses the arguments, runs the subcommand and turns its error into an exit status.
@@ -69,6 +73,7 @@ pub fn main() -> ExitCode {
         Command::Tx(args) => tx::run(&args),
         Command::Load(args) => load::run(&args),
         Command::Testnet(args) => testnet::run(&args),
+        Command::Bench(args) => bench::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,6 +5,7 @@
 //! Everything here talks to nodes the way a user does: through their data directories,
 //! processes and HTTP APIs, never through a node's memory.
 
+pub mod bench;
 pub mod client;
 pub mod docker;
 pub mod layout;

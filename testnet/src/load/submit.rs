@@ -26,6 +26,8 @@ pub struct ShardSubmission {
     pub offered_cross_shard: u64,
     /// Hashes of the transfers the node admitted to its pool.
     pub accepted: Vec<B256>,
+    /// When each of `accepted` was sent (the send of the batch carrying it), index for index.
+    pub accepted_sent_at: Vec<Instant>,
     /// Transfers refused (or lost with a failed request).
     pub refused: u64,
     /// The first refusal's reason.
@@ -83,6 +85,7 @@ fn submit_shard(
         offered: 0,
         offered_cross_shard: 0,
         accepted: Vec::new(),
+        accepted_sent_at: Vec::new(),
         refused: 0,
         first_refusal: None,
         elapsed: Duration::ZERO,
@@ -110,6 +113,7 @@ fn submit_shard(
         let chunk = &transfers[next..end];
         out.offered += chunk.len() as u64;
         out.offered_cross_shard += chunk.iter().filter(|t| t.cross_shard).count() as u64;
+        let sent_at = Instant::now();
         match send_batch(
             client,
             batch.shard,
@@ -118,7 +122,10 @@ fn submit_shard(
             Ok(answers) => {
                 for (transfer, answer) in chunk.iter().zip(answers) {
                     match answer {
-                        Ok(()) => out.accepted.push(transfer.hash),
+                        Ok(()) => {
+                            out.accepted.push(transfer.hash);
+                            out.accepted_sent_at.push(sent_at);
+                        }
                         Err(reason) => {
                             out.refused += 1;
                             out.first_refusal.get_or_insert(reason);
