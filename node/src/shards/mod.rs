@@ -15,6 +15,8 @@
 mod error;
 mod receipts;
 mod stored;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{HashMap, HashSet};
 use std::num::NonZeroUsize;
@@ -505,13 +507,19 @@ impl<E: EthSpec> ShardChain<E> {
             &head_state,
             &balances,
         )?;
+        self.adopt_head(head);
+        Ok(())
+    }
+
+    /// Makes `head` canonical: the transactions of blocks it abandons go back into the
+    /// mempool, and what its state has used leaves it.
+    fn adopt_head(&mut self, head: Root) {
         let retracted = self.set_canonical_head(head);
         if !retracted.is_empty() {
             self.reinject(&retracted);
         }
         let state = Arc::clone(&self.head().execution_state);
         self.mempool.prune(state.accounts());
-        Ok(())
     }
 
     /// Puts the transactions of `retracted` blocks (canonical before a reorganisation, not
@@ -552,10 +560,9 @@ impl<E: EthSpec> ShardChain<E> {
         );
     }
 
-    /// Makes `head` the canonical head (when known), renumbering the canonical chain from
-    /// the first block it shares with the previous one.
-    /// Makes `head`'s chain canonical; returns the blocks that were canonical and no longer
-    /// are, oldest first.
+    /// Makes `head`'s chain canonical (when `head` is known), renumbering it from the first
+    /// block it shares with the previous one; returns the blocks that were canonical and no
+    /// longer are, oldest first.
     fn set_canonical_head(&mut self, head: Root) -> Vec<Root> {
         let mut branch = Vec::new();
         let mut root = head;
