@@ -120,6 +120,9 @@ pub enum GossipAction {
         peer: PeerId,
         /// End of the ban, if any.
         ban_until: Option<Duration>,
+        /// The misbehaviour that got the peer banned just now; `None` for a peer banned
+        /// before (refused again as it reconnects).
+        reason: Option<Misbehaviour>,
     },
 }
 
@@ -228,6 +231,7 @@ impl GossipEngine {
             self.actions.push_back(GossipAction::Disconnect {
                 peer,
                 ban_until: Some(until),
+                reason: None,
             });
             return false;
         }
@@ -260,6 +264,7 @@ impl GossipEngine {
             self.actions.push_back(GossipAction::Disconnect {
                 peer,
                 ban_until: Some(ban.until),
+                reason: Some(m),
             });
         }
     }

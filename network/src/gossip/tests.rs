@@ -84,6 +84,7 @@ fn disconnected(actions: &[GossipAction]) -> Vec<PeerId> {
             GossipAction::Disconnect {
                 peer,
                 ban_until: Some(_),
+                ..
             } => Some(*peer),
             _ => None,
         })

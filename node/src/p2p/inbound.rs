@@ -16,6 +16,7 @@ use primitives::types::{
 use primitives::{ChainConfig, EthSpec};
 use ssz::Decode;
 use storage::Store;
+use tracing::debug;
 use tree_hash::TreeHash;
 
 use crate::chain::ChainError;
@@ -68,7 +69,10 @@ pub(super) fn validate<E: EthSpec, S: Store>(
         }),
         Topic::ShardTx(shard) => match node.import_transaction(shard, ssz) {
             Ok(_) => Verdict::Accept,
-            Err(error) if error.is_bad_data() => Verdict::Reject,
+            Err(error) if error.is_bad_data() => {
+                debug!(shard, %error, "gossiped transaction rejected");
+                Verdict::Reject
+            }
             Err(_) => Verdict::Ignore,
         }
         .into(),
@@ -99,7 +103,10 @@ fn chain_verdict<T>(result: Result<T, ChainError>) -> Verdict {
             | ChainError::FutureBlock { .. }
             | ChainError::NotAfterFinalized { .. },
         ) => Verdict::Ignore,
-        Err(error) if error.is_bad_data() => Verdict::Reject,
+        Err(error) if error.is_bad_data() => {
+            debug!(%error, "gossiped message rejected");
+            Verdict::Reject
+        }
         Err(_) => Verdict::Ignore,
     }
 }
@@ -107,7 +114,10 @@ fn chain_verdict<T>(result: Result<T, ChainError>) -> Verdict {
 fn shard_verdict<T>(result: Result<T, ShardError>) -> Verdict {
     match result {
         Ok(_) => Verdict::Accept,
-        Err(error) if error.is_bad_data() => Verdict::Reject,
+        Err(error) if error.is_bad_data() => {
+            debug!(%error, "gossiped shard block rejected");
+            Verdict::Reject
+        }
         Err(_) => Verdict::Ignore,
     }
 }

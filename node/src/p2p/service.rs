@@ -268,10 +268,18 @@ impl<E: EthSpec, S: Store + 'static, T: Transport> Loop<E, S, T> {
                         debug!(%peer, %error, "gossip not sent");
                     }
                 }
-                GossipAction::Disconnect { peer, ban_until } => {
-                    if ban_until.is_some() {
-                        warn!(%peer, "peer banned for misbehaviour");
-                        self.handle.record_ban(peer);
+                GossipAction::Disconnect {
+                    peer,
+                    ban_until,
+                    reason,
+                } => {
+                    match (ban_until, reason) {
+                        (Some(_), Some(reason)) => {
+                            warn!(%peer, ?reason, "peer banned for misbehaviour");
+                            self.handle.record_ban(peer);
+                        }
+                        (Some(_), None) => debug!(%peer, "banned peer refused"),
+                        (None, _) => {}
                     }
                     self.transport.disconnect(peer);
                 }

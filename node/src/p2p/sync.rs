@@ -255,7 +255,10 @@ async fn sync_shard<E: EthSpec, S: Store + 'static, T: Transport>(
                 match worker.import_shard_block(block) {
                     Ok(_) => count += 1,
                     Err(ShardError::AlreadyKnown(_)) => {}
-                    Err(error) if error.is_bad_data() => return Err(count),
+                    Err(error) if error.is_bad_data() => {
+                        debug!(%error, "range sync shard block invalid");
+                        return Err(count);
+                    }
                     Err(error) => debug!(%error, "range sync shard block not imported"),
                 }
             }
