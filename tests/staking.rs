@@ -8,12 +8,13 @@
 //! into node 1's Keymanager API (`stake --import-node`), the exit through node 2, the
 //! transfers through nodes 3 and 2, the load through nodes 2 and 3. Every node must see the
 //! new validators active and rewarded, and the exited one exited. Everything is observed
-//! through the nodes' HTTP API; bad arguments get a one-line error and status 1. The testnet
+//! through the nodes' HTTP API; bad arguments get a one-line error and status 1, and so does
+//! importing the keystores into a node of another network (a `shardnet dev` node). The testnet
 //! is brought down when the test ends, passed or failed.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
@@ -83,6 +84,46 @@ fn wait_for<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
         }
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
         sleep(Duration::from_millis(500));
+    }
+}
+
+/// A `shardnet dev` node of another network (16 validators, so another genesis validators
+/// root), killed when dropped.
+struct OtherNetwork {
+    child: Child,
+    url: String,
+}
+
+impl OtherNetwork {
+    fn start(dir: &Path) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+        let address = listener.local_addr().expect("its address");
+        drop(listener);
+        let child = Command::new(env!("CARGO_BIN_EXE_shardnet"))
+            .args(["dev", "--validators", "16", "--datadir"])
+            .arg(dir)
+            .args(["--http-listen", &address.to_string()])
+            .env_remove("RUST_LOG")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the shardnet binary runs");
+        let other = Self {
+            child,
+            url: format!("http://{address}"),
+        };
+        let client = NodeClient::new(&other.url);
+        wait_for("the other network's node to serve its genesis", || {
+            client.genesis().ok()
+        });
+        other
+    }
+}
+
+impl Drop for OtherNetwork {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -270,6 +311,12 @@ fn four_node_testnet_stakes_exits_transfers_and_loads_through_the_cli() {
         &refs(&stake_args(&mnemonic_file, &unused_url(), 1)),
         "cannot reach",
     );
+    let other = OtherNetwork::start(&tmp.path().join("other"));
+    fails_with(
+        &refs(&stake_args(&mnemonic_file, &other.url, 1)),
+        "is on another network",
+    );
+    drop(other);
     assert!(!out.exists(), "a refused stake wrote {out_dir}");
 
     // Transfers: within shard 0 through node 3, and from shard 1 to an account of shard 0

@@ -1,6 +1,7 @@
 //! The interop genesis: validators with deterministic keys (`interop_secret_key(i)`), each
 //! deposited with `MAX_EFFECTIVE_BALANCE` and a valid proof of possession, built by
-//! [`initialize_beacon_state_from_eth1`] and upgraded to phase 1 at slot 0. Every node of a
+//! [`initialize_beacon_state_from_eth1`] and upgraded to phase 1 at slot 0, keeping the phase 0
+//! `genesis_validators_root` (which v0.12.3's `upgrade_to_phase1` leaves zero). Every node of a
 //! test network given the same count, time and configuration builds the same state.
 
 use ethereum_hashing::hash_fixed;
@@ -70,9 +71,12 @@ pub fn interop_deposits(
 /// The interop genesis state: `validator_count` interop validators all active at genesis,
 /// `genesis_time` as given, upgraded to phase 1 at slot 0.
 ///
-/// The eth1 timestamp is `genesis_time - GENESIS_DELAY`, so the state is exactly
-/// `upgrade_to_phase1(initialize_beacon_state_from_eth1(INTEROP_ETH1_BLOCK_HASH, that, deposits))`;
-/// a `genesis_time` earlier than `GENESIS_DELAY` is set after the fact.
+/// The eth1 timestamp is `genesis_time - GENESIS_DELAY`, so the state is
+/// `upgrade_to_phase1(initialize_beacon_state_from_eth1(INTEROP_ETH1_BLOCK_HASH, that, deposits))`
+/// with the phase 0 state's `genesis_validators_root` carried over (as the later spec's fork
+/// upgrades do): it is in every signing domain but the deposit's, so that a message signed on
+/// one network is not valid on another of the same fork version but other validators. A
+/// `genesis_time` earlier than `GENESIS_DELAY` is set after the fact.
 pub fn interop_genesis_state<E: EthSpec>(
     validator_count: u64,
     genesis_time: u64,
@@ -97,5 +101,7 @@ pub fn interop_genesis_with_deposits<E: EthSpec>(
         config,
     )?;
     phase0.genesis_time = genesis_time;
-    Ok((upgrade_to_phase1(&phase0, config)?, deposits))
+    let mut state = upgrade_to_phase1(&phase0, config)?;
+    state.genesis_validators_root = phase0.genesis_validators_root;
+    Ok((state, deposits))
 }

@@ -97,7 +97,9 @@ fn minimal_interop_genesis_of_64_validators() {
         assert_eq!(v.pubkey, expected_pubkey);
     }
 
-    // The same state as the spec's path: initialize from eth1, check validity, upgrade.
+    // The same state as the spec's path (initialize from eth1, check validity, upgrade) but
+    // for the genesis validators root, which the upgrade leaves zero and the interop genesis
+    // carries over from phase 0.
     let deposits = interop_deposits(64, &config).unwrap();
     let phase0 = initialize_beacon_state_from_eth1::<E>(
         INTEROP_ETH1_BLOCK_HASH,
@@ -108,7 +110,23 @@ fn minimal_interop_genesis_of_64_validators() {
     .unwrap();
     assert!(is_valid_genesis_state(&phase0, &config));
     assert_ne!(phase0.genesis_validators_root, Bytes32::ZERO);
-    assert_eq!(upgrade_to_phase1(&phase0, &config).unwrap(), state);
+    let upgraded = upgrade_to_phase1(&phase0, &config).unwrap();
+    assert_eq!(upgraded.genesis_validators_root, Bytes32::ZERO);
+    assert_eq!(
+        state.genesis_validators_root,
+        phase0.genesis_validators_root
+    );
+    let mut spec_state = state.clone();
+    spec_state.genesis_validators_root = Bytes32::ZERO;
+    assert_eq!(upgraded, spec_state);
+}
+
+#[test]
+fn networks_of_other_validators_have_other_genesis_validators_roots() {
+    let config = minimal();
+    let a = interop_genesis_state::<E>(64, config.min_genesis_time, &config).unwrap();
+    let b = interop_genesis_state::<E>(16, config.min_genesis_time, &config).unwrap();
+    assert_ne!(a.genesis_validators_root, b.genesis_validators_root);
 }
 
 #[test]
@@ -213,7 +231,8 @@ fn bad_proof_fails_bad_signature_skips_repeat_key_tops_up() {
 
 /// Known answer from the Python spec (eth2spec 0.12.2 with the v0.12.3 functions, minimal
 /// preset): the same 64 interop validators, deposits and eth1 block, through its own
-/// `initialize_beacon_state_from_eth1` and `upgrade_to_phase1`.
+/// `initialize_beacon_state_from_eth1` and `upgrade_to_phase1`; the interop genesis differs from
+/// it only by the genesis validators root it keeps.
 #[test]
 fn interop_genesis_matches_the_python_spec() {
     let config = minimal();
@@ -230,10 +249,15 @@ fn interop_genesis_matches_the_python_spec() {
         format!("{:?}", phase0.tree_hash_root()),
         "0xbe43748673b23191b213ba3a22fa2ca16b97bd0988a35df8b4a67b9a1e578687"
     );
+    let upgraded = upgrade_to_phase1(&phase0, &config).unwrap();
     assert_eq!(
-        format!("{:?}", state.tree_hash_root()),
+        format!("{:?}", upgraded.tree_hash_root()),
         "0xff27e35c39a678d66670118bf35c4fbd61c527e1a32cffe0db5fc4262f9e5d8e"
     );
+    // The interop genesis is that state with the phase 0 genesis validators root kept.
+    let mut kept = upgraded;
+    kept.genesis_validators_root = phase0.genesis_validators_root;
+    assert_eq!(kept, state);
 }
 
 #[test]
