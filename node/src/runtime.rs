@@ -33,7 +33,7 @@ use primitives::{ChainConfig, EthSpec};
 use shard::{Account, ExecutionState};
 use storage::Store;
 use storage::slashing_protection::SlashingDatabase;
-use tokio::sync::{broadcast, mpsc, watch};
+use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
 use tracing::{debug, warn};
 use tree_hash::TreeHash;
@@ -41,6 +41,7 @@ use tree_hash::TreeHash;
 use crate::chain::{BeaconChain, ChainError, Head};
 use crate::clock::{Clock, SlotClock};
 use crate::p2p::published::SubnetAttestation;
+use crate::p2p::service::Outbound;
 use crate::p2p::{NetworkHandle, NetworkInputs, Published};
 use crate::service::{NodeChains, ServiceError};
 use crate::shards::{IncludedTransaction, ShardError, ShardSupply};
@@ -254,7 +255,7 @@ struct Shared<E: EthSpec, S: Store> {
     events: broadcast::Sender<ChainEvent>,
     config: ChainConfig,
     /// Where what the node produces goes to be published, when it is on a network.
-    outbound: OnceLock<mpsc::Sender<Published<E>>>,
+    outbound: OnceLock<Outbound<E>>,
     /// The network service, when the node is on a network.
     network: OnceLock<NetworkHandle>,
 }
@@ -267,8 +268,12 @@ impl<E: EthSpec, S: Store> Shared<E, S> {
             return;
         };
         for message in messages {
-            if let Err(error) = outbound.try_send(message) {
-                warn!(%error, "message not handed to the network");
+            let transaction = matches!(message, Published::Transaction { .. });
+            match outbound.send(message) {
+                Ok(()) => {}
+                // It stays in this node's mempool, for this node's proposers to include.
+                Err(error) if transaction => debug!(%error, "transaction not gossiped"),
+                Err(error) => warn!(%error, "message not handed to the network"),
             }
         }
     }
@@ -334,9 +339,9 @@ impl<E: EthSpec, S: Store + 'static> Node<E, S> {
         network: NetworkInputs<T>,
     ) -> Result<Self, NodeError> {
         let node = Self::start(inputs)?;
-        let (outbound, receiver) = mpsc::channel(crate::p2p::service::OUTBOUND_QUEUE);
+        let (outbound, queues) = crate::p2p::service::outbound();
         let _ = node.handle.shared.outbound.set(outbound);
-        let handle = crate::p2p::spawn(node.handle(), network, receiver);
+        let handle = crate::p2p::spawn(node.handle(), network, queues);
         let _ = node.handle.shared.network.set(handle);
         Ok(node)
     }

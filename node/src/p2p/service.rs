@@ -29,8 +29,66 @@ const STATUS_INTERVAL: Duration = Duration::from_secs(2);
 const MIN_BACKOFF: Duration = Duration::from_millis(200);
 /// The longest redial delay.
 const MAX_BACKOFF: Duration = Duration::from_secs(10);
-/// How many local messages may wait for the service.
-pub(crate) const OUTBOUND_QUEUE: usize = 4096;
+/// How many of the node's own consensus messages (blocks, votes, exits, slashings) may wait
+/// for the service.
+const CONSENSUS_QUEUE: usize = 4096;
+/// How many transactions submitted to the node may wait to be gossiped.
+const TRANSACTION_QUEUE: usize = 16_384;
+
+/// Where the node hands what it publishes to the network service. Its own consensus messages
+/// and the transactions submitted to it wait on separate queues, so that a backlog of
+/// transactions neither delays nor crowds out a block or a vote.
+pub(crate) struct Outbound<E: EthSpec> {
+    consensus: mpsc::Sender<Published<E>>,
+    transactions: mpsc::Sender<Published<E>>,
+}
+
+/// The service's ends of [`Outbound`].
+pub(crate) struct OutboundQueues<E: EthSpec> {
+    consensus: mpsc::Receiver<Published<E>>,
+    transactions: mpsc::Receiver<Published<E>>,
+}
+
+/// Why a message was not handed to the network service.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum NotQueued {
+    /// The service is this far behind: the queue of its kind is full.
+    #[error("the network service's {0} queue is full")]
+    Full(&'static str),
+    /// The service has stopped.
+    #[error("the network service has stopped")]
+    Closed,
+}
+
+/// A pair of outbound queues.
+pub(crate) fn outbound<E: EthSpec>() -> (Outbound<E>, OutboundQueues<E>) {
+    let (consensus, consensus_rx) = mpsc::channel(CONSENSUS_QUEUE);
+    let (transactions, transactions_rx) = mpsc::channel(TRANSACTION_QUEUE);
+    (
+        Outbound {
+            consensus,
+            transactions,
+        },
+        OutboundQueues {
+            consensus: consensus_rx,
+            transactions: transactions_rx,
+        },
+    )
+}
+
+impl<E: EthSpec> Outbound<E> {
+    /// Queues `message` on the queue of its kind, without waiting.
+    pub(crate) fn send(&self, message: Published<E>) -> Result<(), NotQueued> {
+        let (queue, kind) = match message {
+            Published::Transaction { .. } => (&self.transactions, "transaction"),
+            _ => (&self.consensus, "consensus"),
+        };
+        queue.try_send(message).map_err(|error| match error {
+            mpsc::error::TrySendError::Full(_) => NotQueued::Full(kind),
+            mpsc::error::TrySendError::Closed(_) => NotQueued::Closed,
+        })
+    }
+}
 
 /// What background tasks (sync, lookups, request handlers) report to the loop.
 pub(super) enum Internal {
@@ -42,7 +100,7 @@ pub(super) enum Internal {
 pub(crate) fn spawn<E: EthSpec, S: Store + 'static, T: Transport>(
     node: NodeHandle<E, S>,
     inputs: NetworkInputs<T>,
-    outbound: mpsc::Receiver<Published<E>>,
+    outbound: OutboundQueues<E>,
 ) -> NetworkHandle {
     let bootnodes = inputs
         .bootnodes
@@ -110,9 +168,13 @@ struct Loop<E: EthSpec, S: Store, T: Transport> {
 async fn run<E: EthSpec, S: Store + 'static, T: Transport>(
     node: NodeHandle<E, S>,
     inputs: NetworkInputs<T>,
-    mut outbound: mpsc::Receiver<Published<E>>,
+    outbound: OutboundQueues<E>,
     handle: NetworkHandle,
 ) {
+    let OutboundQueues {
+        mut consensus,
+        mut transactions,
+    } = outbound;
     let max_peers = inputs.max_peers;
     let NetworkInputs {
         transport,
@@ -172,13 +234,8 @@ async fn run<E: EthSpec, S: Store + 'static, T: Transport>(
                     return;
                 }
             },
-            Some(message) = outbound.recv() => {
-                let now = this.now();
-                if let Err(error) = this.engine.publish(message.topic(), &message.ssz(), now) {
-                    debug!(topic = %message.topic(), %error, "not published");
-                }
-                this.flush().await;
-            }
+            Some(message) = consensus.recv() => this.publish(message).await,
+            Some(message) = transactions.recv() => this.publish(message).await,
             Some(Internal::Fault(peer, misbehaviour)) = internal_rx.recv() => {
                 let now = this.now();
                 this.engine.on_fault(peer, misbehaviour, now);
@@ -201,6 +258,15 @@ async fn run<E: EthSpec, S: Store + 'static, T: Transport>(
 impl<E: EthSpec, S: Store + 'static, T: Transport> Loop<E, S, T> {
     fn now(&self) -> Duration {
         self.started.elapsed()
+    }
+
+    /// Publishes a message the node produced or was given.
+    async fn publish(&mut self, message: Published<E>) {
+        let now = self.now();
+        if let Err(error) = self.engine.publish(message.topic(), &message.ssz(), now) {
+            debug!(topic = %message.topic(), %error, "not published");
+        }
+        self.flush().await;
     }
 
     async fn on_event(&mut self, event: TransportEvent) {
