@@ -2,11 +2,17 @@
 //! request handlers, the engine's actions go out to the transport or to validation, local
 //! publishes are flooded, bootnodes are dialed and redialed with backoff, and peers are asked
 //! for their status on connect and every few seconds (range sync when one is ahead).
+//!
+//! Gossiped blocks, votes, exits and slashings are validated as they come. Gossiped
+//! transactions wait in a bounded backlog validated a batch at a time between events, so that
+//! a block never waits behind thousands of transactions; when more arrive than the node can
+//! validate, the oldest waiting ones are ignored (not forwarded, no fault of the sender).
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use network::gossip::{GossipAction, GossipConfig, GossipEngine};
+use network::gossip::{GossipAction, GossipConfig, GossipEngine, MessageId, Verdict};
 use network::rpc::ResponseChunk;
 use network::topic::ATTESTATION_SUBNET_COUNT;
 use network::{FrameLimits, PeerId, Request, ResponseCode, Topic, Transport, TransportEvent};
@@ -34,6 +40,11 @@ const MAX_BACKOFF: Duration = Duration::from_secs(10);
 const CONSENSUS_QUEUE: usize = 4096;
 /// How many transactions submitted to the node may wait to be gossiped.
 const TRANSACTION_QUEUE: usize = 16_384;
+/// How many gossiped transactions may wait for validation.
+const TRANSACTION_BACKLOG: usize = 8192;
+/// How many waiting gossiped transactions are validated before the loop looks at the network
+/// again.
+const TRANSACTION_BATCH: usize = 64;
 
 /// Where the node hands what it publishes to the network service. Its own consensus messages
 /// and the transactions submitted to it wait on separate queues, so that a backlog of
@@ -163,6 +174,15 @@ struct Loop<E: EthSpec, S: Store, T: Transport> {
     limits: FrameLimits,
     lookups: sync::Lookups,
     max_peers: usize,
+    /// Gossiped transactions waiting for validation, oldest first.
+    transactions: VecDeque<GossipedTransaction>,
+}
+
+/// A gossiped transaction waiting for validation.
+struct GossipedTransaction {
+    id: MessageId,
+    topic: Topic,
+    ssz: Vec<u8>,
 }
 
 async fn run<E: EthSpec, S: Store + 'static, T: Transport>(
@@ -222,6 +242,7 @@ async fn run<E: EthSpec, S: Store + 'static, T: Transport>(
         limits: FrameLimits::default(),
         lookups: sync::Lookups::default(),
         max_peers,
+        transactions: VecDeque::new(),
     };
     let mut tick = tokio::time::interval(TICK);
     let mut status = tokio::time::interval(STATUS_INTERVAL);
@@ -245,6 +266,9 @@ async fn run<E: EthSpec, S: Store + 'static, T: Transport>(
                 let now = this.now();
                 this.engine.tick(now);
                 this.flush().await;
+            }
+            () = std::future::ready(()), if !this.transactions.is_empty() => {
+                this.validate_transactions().await;
             }
             _ = status.tick() => {
                 for peer in this.transport.connected_peers() {
@@ -351,6 +375,12 @@ impl<E: EthSpec, S: Store + 'static, T: Transport> Loop<E, S, T> {
                 }
                 GossipAction::Deliver {
                     id,
+                    topic: topic @ Topic::ShardTx(_),
+                    ssz,
+                    ..
+                } => self.queue_transaction(GossipedTransaction { id, topic, ssz }),
+                GossipAction::Deliver {
+                    id,
                     source,
                     topic,
                     ssz,
@@ -379,6 +409,41 @@ impl<E: EthSpec, S: Store + 'static, T: Transport> Loop<E, S, T> {
         }
     }
 
+    /// Adds a gossiped transaction to the backlog; when the backlog is full, the oldest waiting
+    /// one is ignored to make room.
+    fn queue_transaction(&mut self, transaction: GossipedTransaction) {
+        if self.transactions.len() >= TRANSACTION_BACKLOG
+            && let Some(oldest) = self.transactions.pop_front()
+        {
+            debug!(topic = %oldest.topic, "gossiped transaction shed: the backlog is full");
+            let now = self.now();
+            self.engine.on_verdict(oldest.id, Verdict::Ignore, now);
+        }
+        self.transactions.push_back(transaction);
+    }
+
+    /// Validates the oldest waiting gossiped transactions, [`TRANSACTION_BATCH`] at most, and
+    /// carries out what their verdicts call for.
+    async fn validate_transactions(&mut self) {
+        let count = self.transactions.len().min(TRANSACTION_BATCH);
+        let batch: Vec<GossipedTransaction> = self.transactions.drain(..count).collect();
+        let node = self.node.clone();
+        let verdicts = tokio::task::spawn_blocking(move || {
+            batch
+                .into_iter()
+                .map(|tx| (tx.id, inbound::validate(&node, tx.topic, &tx.ssz).verdict))
+                .collect::<Vec<_>>()
+        })
+        .await;
+        if let Ok(verdicts) = verdicts {
+            let now = self.now();
+            for (id, verdict) in verdicts {
+                self.engine.on_verdict(id, verdict, now);
+            }
+        }
+        self.flush().await;
+    }
+
     /// Asks `peer` for its status in the background, and range-syncs from it when it is ahead.
     fn exchange_status(&self, peer: PeerId) {
         tokio::spawn(sync::status_and_sync(
@@ -387,6 +452,48 @@ impl<E: EthSpec, S: Store + 'static, T: Transport> Loop<E, S, T> {
             self.handle.clone(),
             self.internal.clone(),
             peer,
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use primitives::MinimalEthSpec;
+
+    use super::*;
+
+    fn transaction() -> Published<MinimalEthSpec> {
+        Published::Transaction {
+            shard: 0,
+            raw: vec![0x02, 0xc0],
+        }
+    }
+
+    #[test]
+    fn a_full_transaction_queue_leaves_room_for_consensus_messages() {
+        let (outbound, mut queues) = outbound::<MinimalEthSpec>();
+        for _ in 0..TRANSACTION_QUEUE {
+            outbound.send(transaction()).unwrap();
+        }
+        assert!(matches!(
+            outbound.send(transaction()),
+            Err(NotQueued::Full("transaction"))
+        ));
+        outbound
+            .send(Published::VoluntaryExit(Box::default()))
+            .unwrap();
+        assert!(matches!(
+            queues.consensus.try_recv(),
+            Ok(Published::VoluntaryExit(_))
+        ));
+        assert!(matches!(
+            queues.transactions.try_recv(),
+            Ok(Published::Transaction { .. })
+        ));
+        drop(queues);
+        assert!(matches!(
+            outbound.send(transaction()),
+            Err(NotQueued::Closed)
         ));
     }
 }
