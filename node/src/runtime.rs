@@ -41,7 +41,7 @@ use tree_hash::TreeHash;
 use crate::chain::{BeaconChain, ChainError, Head};
 use crate::clock::{Clock, SlotClock};
 use crate::p2p::published::SubnetAttestation;
-use crate::p2p::service::Outbound;
+use crate::p2p::service::{Outbound, Queue};
 use crate::p2p::{NetworkHandle, NetworkInputs, Published};
 use crate::service::{NodeChains, ServiceError};
 use crate::shards::{IncludedTransaction, ShardError, ShardSupply};
@@ -268,7 +268,7 @@ impl<E: EthSpec, S: Store> Shared<E, S> {
             return;
         };
         for message in messages {
-            let transaction = matches!(message, Published::Transaction { .. });
+            let transaction = Queue::of(&message) == Queue::Transactions;
             match outbound.send(message) {
                 Ok(()) => {}
                 // It stays in this node's mempool, for this node's proposers to include.

@@ -60,6 +60,32 @@ pub(crate) struct OutboundQueues<E: EthSpec> {
     transactions: mpsc::Receiver<Published<E>>,
 }
 
+/// The outbound queue a message waits on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Queue {
+    /// Blocks, votes, exits and slashings.
+    Consensus,
+    /// Submitted transactions.
+    Transactions,
+}
+
+impl Queue {
+    /// The queue of `message`.
+    pub(crate) fn of<E: EthSpec>(message: &Published<E>) -> Self {
+        match message {
+            Published::Transaction { .. } => Self::Transactions,
+            _ => Self::Consensus,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Consensus => "consensus",
+            Self::Transactions => "transaction",
+        }
+    }
+}
+
 /// Why a message was not handed to the network service.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum NotQueued {
@@ -90,12 +116,13 @@ pub(crate) fn outbound<E: EthSpec>() -> (Outbound<E>, OutboundQueues<E>) {
 impl<E: EthSpec> Outbound<E> {
     /// Queues `message` on the queue of its kind, without waiting.
     pub(crate) fn send(&self, message: Published<E>) -> Result<(), NotQueued> {
-        let (queue, kind) = match message {
-            Published::Transaction { .. } => (&self.transactions, "transaction"),
-            _ => (&self.consensus, "consensus"),
+        let kind = Queue::of(&message);
+        let queue = match kind {
+            Queue::Transactions => &self.transactions,
+            Queue::Consensus => &self.consensus,
         };
         queue.try_send(message).map_err(|error| match error {
-            mpsc::error::TrySendError::Full(_) => NotQueued::Full(kind),
+            mpsc::error::TrySendError::Full(_) => NotQueued::Full(kind.name()),
             mpsc::error::TrySendError::Closed(_) => NotQueued::Closed,
         })
     }
